@@ -1,0 +1,85 @@
+"""
+Shared fixtures.
+
+Tests that need a real service (PostgreSQL, Redis, Chromium) call `require_*`:
+on a machine without the service the test is skipped with the reason; under
+`CI=true` nothing may be skipped, so the test fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.factories import UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = "/usr/bin/chromium"
+
+
+def unavailable(reason: str) -> None:
+    """Skip with `reason`, or fail when running under CI, where nothing may be skipped."""
+    if IN_CI:
+        pytest.fail(f"CI must not skip: {reason}")
+    pytest.skip(reason)
+
+
+def _port_open(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or default_port), 1):
+            return True
+    except OSError:
+        return False
+
+
+def require_redis() -> str:
+    """The Redis URL to use, or skip when none answers."""
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    if not _port_open(url, 6379):
+        unavailable(f"Redis does not answer at {url}")
+    return url
+
+
+def require_postgresql() -> None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        unavailable("this test needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+def require_chromium() -> str:
+    if not shutil.which(CHROMIUM):
+        unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The database cache (used when there is no Redis) needs its table."""
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def password() -> str:
+    return "a-Long-test-passw0rd"
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """Tests speak plain HTTP to the test client and the live server; static files unhashed."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

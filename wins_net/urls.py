@@ -1,0 +1,28 @@
+"""URLs of the whole project. Each app owns its own `urls.py`."""
+
+from __future__ import annotations
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from wins_net.health import healthz
+
+# The admin signs in through allauth, so its rate limits and two-factor apply.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = settings.ORGANISATION_NAME
+admin.site.site_title = settings.ORGANISATION_NAME
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("feed.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
