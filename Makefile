@@ -85,6 +85,7 @@ test: install-dev ## Set up and run every test
 lint: $(STAMP_DEV) ## Check code, templates, migrations and translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	git ls-files '*.py' | xargs $(VENV)/bin/django-upgrade --target-version 6.1 --check
 	$(VENV)/bin/djlint templates --check --quiet
 	$(VENV)/bin/djlint templates --lint --quiet
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_PASSWORD, seed_people
+from wins_net.progress import Progress
 
 
 class Command(BaseCommand):
@@ -39,13 +40,9 @@ class Command(BaseCommand):
                 "Set DEBUG=true for a development machine, or pass --force if you really mean it."
             )
 
-        def progress(done: int, total: int) -> None:
-            self.stdout.write(f"\r  people {done}/{total}", ending="")
-            self.stdout.flush()
-
         self.stdout.write("Seeding the demo organisation")
+        progress = Progress(self.stdout._out, "people", total=0)
         summary = seed_people(extra_users=users, with_logins=True, progress=progress)
-        self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done: {summary.created} people created, {summary.existing} already there, "
