@@ -39,12 +39,14 @@ def test_creates_the_organisation_and_the_fixed_logins(settings):
     admin = User.objects.get(email="admin@example.com")
     assert employee.manager == manager
     assert comms.team != employee.team
-    assert admin.is_superuser and admin.is_staff
+    assert admin.is_superuser
+    assert admin.is_staff
     assert not employee.is_staff
     for login in (employee, manager, comms, admin):
         assert authenticate(email=login.email, password=DEMO_PASSWORD) == login
         assert login.emailaddress_set.get().verified
-    assert "Done: " in output and "employee@example.com" in output
+    assert "Done: " in output
+    assert "employee@example.com" in output
 
 
 def test_every_person_but_the_top_has_a_manager(settings):
