@@ -1,8 +1,40 @@
-"""Writes about people and teams. Views, commands and tasks call these."""
+"""Writes about people and teams. Views, commands and tasks call these.
+
+The people import (`manage.py import_people`) lives here in three steps, so
+each can be tested and reused on its own:
+
+1. `people_csv_read` turns CSV text into `PersonRow`s, or raises `PeopleFileError`
+   when the file as a whole is unusable (no header, missing columns).
+2. `people_import_plan` checks every row against the file and the database and
+   says what would change, with every rejected line and why.
+3. `people_import` applies a plan that has no rejected line, all or nothing, and
+   queues an invitation for each person it created.
+"""
 
 from __future__ import annotations
 
-from accounts.models import User
+import csv
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
+
+from accounts.models import Team, User
+from accounts.selectors import email_domain_allowed
+from wins_net.emails import email_render, email_send
 
 
 def user_set_language(*, user: User, language: str) -> bool:
@@ -13,3 +45,664 @@ def user_set_language(*, user: User, language: str) -> bool:
         user.language = language
         user.save(update_fields=["language"])
     return True
+
+
+# --------------------------------------------------------------------------
+# Invitations
+# --------------------------------------------------------------------------
+def user_invitation_url(*, user: User) -> str:
+    """An absolute link where `user` sets a first password.
+
+    It is allauth's password-reset link (same token generator, same view), so it
+    stops working once used, and after `PASSWORD_RESET_TIMEOUT`.
+    """
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    return settings.SITE_URL + path
+
+
+def user_invitation_send(*, user: User) -> bool:
+    """Email `user` an invitation to Wins with a link to set their password.
+
+    Sends nothing and returns False to a person who is inactive or can already
+    sign in (has a password or has signed in), so a repeated or retried task
+    does not write to someone who has already joined. Mail-server errors
+    propagate: the calling task retries.
+    """
+    if not user.is_active or user.has_usable_password() or user.last_login is not None:
+        return False
+    message = email_render(
+        template="invitation",
+        to=user,
+        context={
+            "set_password_url": user_invitation_url(user=user),
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
+            "reset_url": settings.SITE_URL + reverse("account_reset_password"),
+        },
+    )
+    email_send(message=message)
+    return True
+
+
+# --------------------------------------------------------------------------
+# People import
+# --------------------------------------------------------------------------
+PEOPLE_COLUMNS = ("email", "name", "team", "manager_email")
+
+# Rows per bulk INSERT/UPDATE, and how often progress is reported. 500 keeps each
+# statement well under SQLite's and PostgreSQL's parameter limits.
+IMPORT_BATCH_SIZE = 500
+
+NAME_MAX_LENGTH = User._meta.get_field("name").max_length
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+TEAM_MAX_LENGTH = Team._meta.get_field("name").max_length
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as `progress(stage, done, total)` every IMPORT_BATCH_SIZE items and at the end.
+
+Stage "check" counts rows checked; stage "write" counts rows inserted or updated.
+"""
+
+
+class PeopleFileError(ValueError):
+    """The file as a whole cannot be imported (no header, missing columns, not CSV)."""
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of the file, values stripped of surrounding spaces.
+
+    `line` is the line number in the file (the header is line 1). `problem` is
+    set when the line could not be split into the header's columns.
+    """
+
+    line: int
+    email: str
+    name: str = ""
+    team: str = ""
+    manager_email: str = ""
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    email: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Change:
+    field: Literal["name", "team", "manager"]
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    """What the import does to one person. `name`, `team` and `manager_email` are final values."""
+
+    line: int
+    email: str
+    action: Literal["create", "update", "unchanged"]
+    user_id: int | None
+    name: str
+    team: str | None
+    manager_email: str | None
+    changes: tuple[Change, ...] = ()
+
+
+@dataclass
+class ImportPlan:
+    people: list[PersonPlan] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    new_teams: list[str] = field(default_factory=list)
+    # Lowercased email -> id of everyone already in the database.
+    user_ids: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rejected(self) -> int:
+        """How many lines have at least one error."""
+        return len({error.line for error in self.errors})
+
+
+@dataclass
+class ImportResult:
+    """The outcome of `people_import`.
+
+    The counts say what was written, or, on a dry run, what would be. When a
+    line is rejected nothing is written and `written` is False.
+    `invitations_not_queued` lists the people created whose invitation could
+    not be handed to the broker after the commit (it is filled in at commit).
+    """
+
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    teams_created: int
+    errors: list[RowError]
+    people: list[PersonPlan]
+    written: bool
+    invitations_not_queued: list[str] = field(default_factory=list)
+
+
+def people_csv_read(*, lines: Iterable[str]) -> list[PersonRow]:
+    """Parse CSV text (an open text file, or any iterable of lines) into rows.
+
+    The first line is the header; it must name the columns `email`, `name`,
+    `team` and `manager_email` in any order and case (other columns are
+    ignored). Fields are separated by commas, or by semicolons as spreadsheets
+    write them in Spanish, told apart by the header. A leading byte-order mark
+    is ignored and blank lines are skipped. Raises PeopleFileError when the
+    file cannot be used at all; problems of single lines are left to the plan.
+    """
+    iterator = iter(lines)
+    header_line = next(iterator, "")
+    # Blank lines before the header are tolerated, as they are after it.
+    offset = 0
+    while header_line and not header_line.strip():
+        header_line = next(iterator, "")
+        offset += 1
+    header_line = header_line.lstrip("\ufeff")
+    if not header_line.strip():
+        raise PeopleFileError(
+            _("The file is empty: its first line must be the header %(columns)s.")
+            % {"columns": ",".join(PEOPLE_COLUMNS)}
+        )
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(_chain(header_line, iterator), delimiter=delimiter)
+    rows: list[PersonRow] = []
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+        missing = [column for column in PEOPLE_COLUMNS if column not in header]
+        if missing:
+            raise PeopleFileError(
+                _(
+                    "The header (line %(line)s) lacks the column(s) %(missing)s. "
+                    "It must name the columns %(columns)s."
+                )
+                % {
+                    "line": offset + 1,
+                    "missing": ", ".join(missing),
+                    "columns": ",".join(PEOPLE_COLUMNS),
+                }
+            )
+        index = {column: header.index(column) for column in PEOPLE_COLUMNS}
+        # A record may span lines (a quoted line break): it is numbered by its first line.
+        line = offset + reader.line_num + 1
+        for record in reader:
+            if any(value.strip() for value in record):
+                rows.append(_person_row(record=record, header=header, index=index, line=line))
+            line = offset + reader.line_num + 1
+    except csv.Error as error:
+        raise PeopleFileError(
+            _("Line %(line)s is not valid CSV: %(error)s")
+            % {"line": offset + reader.line_num, "error": error}
+        ) from error
+    return rows
+
+
+def _chain(first: str, rest: Iterable[str]) -> Iterable[str]:
+    yield first
+    yield from rest
+
+
+def _person_row(*, record: list[str], header: list[str], index: dict, line: int) -> PersonRow:
+    values = {column: record[i].strip() if i < len(record) else "" for column, i in index.items()}
+    problem = ""
+    if len(record) != len(header):
+        problem = _("This line has %(found)s values where the header has %(expected)s.") % {
+            "found": len(record),
+            "expected": len(header),
+        }
+    return PersonRow(line=line, problem=problem, **values)
+
+
+def _email_problem(email: str) -> str:
+    """Why `email` (already lowercased) is not a usable address, or ''."""
+    if not email:
+        return _("The email address is missing.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        return _("“%(email)s” is not a valid email address.") % {"email": email}
+    if len(email) > EMAIL_MAX_LENGTH:
+        return _("The email address is longer than %(max)s characters.") % {"max": EMAIL_MAX_LENGTH}
+    return ""
+
+
+@dataclass
+class _Directory:
+    """Who and which teams are already in Wins, keyed the way the file is matched."""
+
+    # Lowercased email -> (id, name, team id, manager id).
+    people: dict[str, tuple[int, str, int | None, int | None]]
+    email_by_id: dict[int, str]
+    # Case-folded team name -> (id, name as stored); id None for a team the file adds.
+    teams: dict[str, tuple[int | None, str]]
+    team_names: dict[int, str]
+
+    @classmethod
+    def load(cls) -> _Directory:
+        people, email_by_id = {}, {}
+        for pk, email, name, team_id, manager_id in User.objects.values_list(
+            "id", "email", "name", "team_id", "manager_id"
+        ):
+            people[email.lower()] = (pk, name, team_id, manager_id)
+            email_by_id[pk] = email.lower()
+        teams = {name.casefold(): (pk, name) for pk, name in Team.objects.values_list("id", "name")}
+        return cls(
+            people=people,
+            email_by_id=email_by_id,
+            teams=teams,
+            team_names={pk: name for pk, name in teams.values() if pk is not None},
+        )
+
+    def manager_of(self, email: str) -> str | None:
+        manager_id = self.people[email][3]
+        return self.email_by_id.get(manager_id) if manager_id else None
+
+
+def people_import_plan(
+    *, rows: Sequence[PersonRow], progress: ProgressCallback | None = None
+) -> ImportPlan:
+    """Check every row and say what importing them would change. Writes nothing.
+
+    Each rejected line gets one error per problem: bad or missing email,
+    duplicate email, unknown or invalid manager, a person managing themselves,
+    a reporting cycle (through the file and the reporting lines already in the
+    database), an address outside the organisation's domains or owned by
+    someone else, a missing name for a new person, values too long. Rows are
+    matched to people by email, case-insensitively; teams by name, also
+    case-insensitively, so "sales" joins an existing "Sales".
+
+    Semantics of empty cells: an empty `manager_email` means no manager; an
+    empty `team` or `name` keeps an existing person's value (a new person then
+    gets no team; a name is required).
+
+    Reads the whole directory of people once (id, email, name, team, manager):
+    a cycle can pass through anyone.
+    """
+    plan = ImportPlan()
+    directory = _Directory.load()
+    total = len(rows)
+
+    def reject(row: PersonRow, email: str, message: str) -> None:
+        plan.errors.append(RowError(line=row.line, email=email, message=message))
+
+    # Each row on its own. Rows without a usable, unique email go no further.
+    first_line: dict[str, int] = {}
+    checked: list[tuple[PersonRow, str, str | None]] = []  # row, email, manager email
+    for done, row in enumerate(rows, start=1):
+        if progress and done % IMPORT_BATCH_SIZE == 0:
+            progress("check", done, total)
+        email = row.email.lower()
+        if row.problem:
+            reject(row, email, row.problem)
+        problem = _email_problem(email)
+        if not problem and email in first_line:
+            problem = _("%(email)s is already on line %(line)s: each person must appear once.") % {
+                "email": email,
+                "line": first_line[email],
+            }
+        if problem:
+            reject(row, email, problem)
+            continue
+        first_line[email] = row.line
+        problems, manager_email = _row_problems(
+            row=row, email=email, is_new=email not in directory.people
+        )
+        for message in problems:
+            reject(row, email, message)
+        checked.append((row, email, manager_email))
+
+    _reject_addresses_of_others(
+        candidates=[(row, email) for row, email, _m in checked if email not in directory.people],
+        reject=reject,
+    )
+
+    # Rows together: managers must exist, and reporting lines must not loop.
+    reports_to = {email: directory.manager_of(email) for email in directory.people}
+    for row, email, manager_email in checked:
+        known = manager_email in first_line or manager_email in directory.people
+        if manager_email and not known:
+            reject(
+                row,
+                email,
+                _("The manager %(email)s is neither in the file nor an existing person.")
+                % {"email": manager_email},
+            )
+            manager_email = None
+        reports_to[email] = manager_email
+    cycles = _reporting_cycles(reports_to=reports_to, starts=[email for _r, email, _m in checked])
+    for row, email, _manager in checked:
+        if email in cycles:
+            cycle = cycles[email]
+            start = cycle.index(email)
+            loop = [*cycle[start:], *cycle[:start], email]
+            reject(
+                row,
+                email,
+                _("This line makes a reporting cycle: %(cycle)s.") % {"cycle": " → ".join(loop)},
+            )
+
+    teams_before = set(directory.teams)
+    for row, email, _manager in checked:
+        plan.people.append(
+            _person_plan(row=row, email=email, manager_email=reports_to[email], directory=directory)
+        )
+    plan.new_teams = [
+        name for key, (_pk, name) in directory.teams.items() if key not in teams_before
+    ]
+    plan.user_ids = {email: pk for email, (pk, _n, _t, _m) in directory.people.items()}
+    plan.errors.sort(key=lambda error: error.line)
+    if progress and total:
+        progress("check", total, total)
+    return plan
+
+
+def _row_problems(*, row: PersonRow, email: str, is_new: bool) -> tuple[list[str], str | None]:
+    """What is wrong with `row` on its own, and its manager's email (None: none or unusable)."""
+    problems = []
+    if is_new and not row.name:
+        problems.append(_("A name is required for a new person."))
+    if is_new and not email_domain_allowed(email):
+        problems.append(
+            _("%(email)s is not an address of the organisation (%(domains)s).")
+            % {"email": email, "domains": ", ".join(settings.ALLOWED_SIGNUP_DOMAINS)}
+        )
+    if len(row.name) > NAME_MAX_LENGTH:
+        problems.append(_("The name is longer than %(max)s characters.") % {"max": NAME_MAX_LENGTH})
+    if len(row.team) > TEAM_MAX_LENGTH:
+        problems.append(
+            _("The team name is longer than %(max)s characters.") % {"max": TEAM_MAX_LENGTH}
+        )
+    manager_email = row.manager_email.lower() or None
+    if manager_email and _email_problem(manager_email):
+        problems.append(
+            _("The manager's email address “%(email)s” is not valid.") % {"email": manager_email}
+        )
+        manager_email = None
+    elif manager_email == email:
+        problems.append(_("A person cannot be their own manager."))
+        manager_email = None
+    return problems, manager_email
+
+
+def _person_plan(
+    *, row: PersonRow, email: str, manager_email: str | None, directory: _Directory
+) -> PersonPlan:
+    """What importing `row` does to its person. Adds a team the file names to `directory`."""
+    team: str | None = None
+    if row.team:
+        team = directory.teams.setdefault(row.team.casefold(), (None, row.team))[1]
+    if email not in directory.people:
+        return PersonPlan(
+            line=row.line,
+            email=email,
+            action="create",
+            user_id=None,
+            name=row.name,
+            team=team,
+            manager_email=manager_email,
+        )
+    pk, old_name, old_team_id, _manager_id = directory.people[email]
+    old_team = directory.team_names.get(old_team_id) if old_team_id else None
+    old_manager = directory.manager_of(email)
+    name = row.name or old_name
+    team = team or old_team
+    changes = tuple(
+        Change(field=label, old=old or "", new=new or "")
+        for label, old, new in (
+            ("name", old_name, name),
+            ("team", old_team, team),
+            ("manager", old_manager, manager_email),
+        )
+        if old != new
+    )
+    return PersonPlan(
+        line=row.line,
+        email=email,
+        action="update" if changes else "unchanged",
+        user_id=pk,
+        name=name,
+        team=team,
+        manager_email=manager_email,
+        changes=changes,
+    )
+
+
+def _reject_addresses_of_others(
+    *, candidates: list[tuple[PersonRow, str]], reject: Callable[[PersonRow, str, str], None]
+) -> None:
+    """New people whose address is already someone else's secondary address."""
+    for start in range(0, len(candidates), IMPORT_BATCH_SIZE):
+        batch = candidates[start : start + IMPORT_BATCH_SIZE]
+        owners = dict(
+            EmailAddress.objects.annotate(address=Lower("email"))
+            .filter(address__in=[email for _row, email in batch])
+            .values_list("address", "user__email")
+        )
+        for row, email in batch:
+            if email in owners:
+                reject(
+                    row,
+                    email,
+                    _("%(email)s is already an address of another person, %(owner)s.")
+                    % {"email": email, "owner": owners[email]},
+                )
+
+
+def _reporting_cycles(
+    *, reports_to: dict[str, str | None], starts: Iterable[str]
+) -> dict[str, list[str]]:
+    """Each person of a cycle reachable from `starts`, mapped to that cycle.
+
+    Everyone has at most one manager, so following managers from any person
+    either ends at the top or enters exactly one loop: one walk per person, each
+    person walked once.
+    """
+    cycles: dict[str, list[str]] = {}
+    finished: set[str] = set()
+    for start in starts:
+        path: list[str] = []
+        position: dict[str, int] = {}
+        person: str | None = start
+        while person is not None and person not in finished and person not in position:
+            position[person] = len(path)
+            path.append(person)
+            person = reports_to.get(person)
+        if person is not None and person in position:
+            cycle = path[position[person] :]
+            for member in cycle:
+                cycles[member] = cycle
+        finished.update(path)
+    return cycles
+
+
+def people_import(
+    *, rows: Sequence[PersonRow], dry_run: bool = False, progress: ProgressCallback | None = None
+) -> ImportResult:
+    """Create and update the people, teams and reporting lines of `rows`.
+
+    Guarantees:
+    - All or nothing: if any line is rejected, or anything fails, nothing is
+      written (one transaction).
+    - Idempotent: importing the same rows again changes nothing and reports
+      every person as unchanged; no one is invited twice.
+    - Only what the file says changes: people not in the file are untouched,
+      and so are fields the file does not carry.
+    - New people get an unusable password, a verified primary EmailAddress
+      (IT vouches for it) and, after the commit, an invitation email queued
+      through `accounts.tasks.invitation_send`.
+    - `dry_run` checks everything and reports the same counts, writing and
+      sending nothing.
+    """
+    with transaction.atomic():
+        plan = people_import_plan(rows=rows, progress=progress)
+        counts = dict.fromkeys(("create", "update", "unchanged"), 0)
+        for person in plan.people:
+            counts[person.action] += 1
+        result = ImportResult(
+            created=counts["create"],
+            updated=counts["update"],
+            unchanged=counts["unchanged"],
+            rejected=plan.rejected,
+            teams_created=len(plan.new_teams),
+            errors=plan.errors,
+            people=plan.people,
+            written=False,
+        )
+        if plan.errors or dry_run:
+            return result
+        created = _people_write(plan=plan, progress=progress)
+        result.written = True
+        transaction.on_commit(lambda: _invitations_enqueue(users=created, result=result))
+    return result
+
+
+def _people_write(*, plan: ImportPlan, progress: ProgressCallback | None) -> list[User]:
+    """Apply a plan without errors; returns the people created."""
+    team_ids = {name.casefold(): pk for pk, name in Team.objects.values_list("id", "name")}
+    for name in plan.new_teams:
+        team_ids[name.casefold()] = Team.objects.get_or_create(name=name)[0].pk
+
+    def team_id(name: str | None) -> int | None:
+        return team_ids[name.casefold()] if name else None
+
+    new_people = [person for person in plan.people if person.action == "create"]
+    # Reporting lines are set once everyone exists: a manager may come later in the file.
+    to_link = [
+        person
+        for person in plan.people
+        if person.action == "update" or (person.action == "create" and person.manager_email)
+    ]
+    total = len(new_people) + len(to_link)
+    done = 0
+    created: list[User] = []
+    for start in range(0, len(new_people), IMPORT_BATCH_SIZE):
+        batch = User.objects.bulk_create(
+            [
+                User(
+                    email=person.email,
+                    name=person.name,
+                    team_id=team_id(person.team),
+                    password=make_password(None),
+                )
+                for person in new_people[start : start + IMPORT_BATCH_SIZE]
+            ]
+        )
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user=user, email=user.email, verified=True, primary=True)
+                for user in batch
+            ]
+        )
+        created.extend(batch)
+        done += len(batch)
+        if progress:
+            progress("write", done, total)
+
+    ids = plan.user_ids | {user.email: user.pk for user in created}
+    for start in range(0, len(to_link), IMPORT_BATCH_SIZE):
+        batch = [
+            User(
+                pk=ids[person.email],
+                name=person.name,
+                team_id=team_id(person.team),
+                manager_id=ids[person.manager_email] if person.manager_email else None,
+            )
+            for person in to_link[start : start + IMPORT_BATCH_SIZE]
+        ]
+        User.objects.bulk_update(batch, ["name", "team", "manager"])
+        done += len(batch)
+        if progress:
+            progress("write", done, total)
+    return created
+
+
+def _invitations_enqueue(*, users: list[User], result: ImportResult) -> None:
+    """Queue one invitation per new person; note whom the broker refused.
+
+    Runs after the commit, so a worker never looks for a person not yet
+    visible. A broker that is down loses no data: the people exist, and the
+    command names those who must use "Forgot password?" instead.
+    """
+    from accounts.tasks import invitation_send  # tasks import this module
+
+    for user in users:
+        try:
+            invitation_send.delay(user.pk)
+        except OperationalError:
+            result.invitations_not_queued.append(user.email)
+
+
+# --------------------------------------------------------------------------
+# Profile
+# --------------------------------------------------------------------------
+PROFILE_FIELDS = ("name", "job_title", "team", "language", "time_zone")
+
+
+def user_update_profile(
+    *,
+    user: User,
+    name: str,
+    job_title: str,
+    team: Team | None,
+    language: str,
+    time_zone: str,
+    avatar: ContentFile | None = None,
+    remove_avatar: bool = False,
+) -> User:
+    """Save what a person edits about themselves; never their manager.
+
+    `avatar` is an already re-encoded file (see `feed.images.avatar_file`) that
+    replaces the current one; `remove_avatar` removes it. The old file is deleted
+    only after the transaction commits, so a failed save loses nothing, and a new
+    file written for a save that fails is deleted again.
+    Raises ValidationError, with `user` left as it was, for invalid values.
+    """
+    values = {
+        "name": name.strip(),
+        "job_title": job_title.strip(),
+        "team": team,
+        "language": language,
+        "time_zone": time_zone,
+    }
+    for attribute, value in values.items():
+        setattr(user, attribute, value)
+    try:
+        user.full_clean(
+            exclude=[f.name for f in User._meta.fields if f.name not in values],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError:
+        user.refresh_from_db(fields=PROFILE_FIELDS)
+        raise
+
+    storage = user.avatar.storage
+    old_avatar = user.avatar.name if avatar is not None or remove_avatar else ""
+    new_avatar = ""
+    try:
+        with transaction.atomic():
+            if avatar is not None:
+                user.avatar.save(avatar.name, avatar, save=False)
+                new_avatar = user.avatar.name
+            elif remove_avatar:
+                user.avatar = ""
+            user.save(update_fields=[*PROFILE_FIELDS, "avatar"])
+            if old_avatar:
+                transaction.on_commit(lambda: storage.delete(old_avatar), robust=True)
+    except Exception:
+        if new_avatar:
+            storage.delete(new_avatar)
+        user.refresh_from_db(fields=[*PROFILE_FIELDS, "avatar"])
+        raise
+    return user
