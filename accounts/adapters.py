@@ -8,13 +8,26 @@ form and for single sign-on, whose sign-up skips the form's checks.
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.selectors import email_domain_allowed
+
+# allauth passes the address of a password reset through `clean_email` too. The
+# domain rule is about who may *get* an account: people already in Wins (imported
+# by IT, or from a domain since removed) must still be able to reset a password.
+DOMAIN_RULE_EXEMPT_VIEWS = frozenset({"account_reset_password"})
+
+
+def _exempt_from_domain_rule() -> bool:
+    match = getattr(context.request, "resolver_match", None)
+    return match is not None and match.url_name in DOMAIN_RULE_EXEMPT_VIEWS
 
 
 def _refusal() -> str:
@@ -26,8 +39,13 @@ def _refusal() -> str:
 
 class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
+        """Refuse addresses outside the organisation's domains.
+
+        allauth calls this for sign-up (by form and by SSO) and for adding an
+        address to an account, so neither path leads to an outside address.
+        """
         email = super().clean_email(email)
-        if not email_domain_allowed(email):
+        if not email_domain_allowed(email) and not _exempt_from_domain_rule():
             raise forms.ValidationError(_refusal(), code="domain_not_allowed")
         return email
 
@@ -41,10 +59,22 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin) -> bool:
+        """Only people whose SSO address is in an allowed domain get an account.
+
+        A refusal ends on allauth's "sign-up closed" page, with the reason above it.
+        """
         email = sociallogin.user.email or ""
         if not email_domain_allowed(email):
-            from django.contrib import messages
-
-            messages.error(request, _refusal())
+            messages.error(request, _refusal(), fail_silently=True)
             return False
         return super().is_open_for_signup(request, sociallogin)
+
+    def populate_user(self, request: HttpRequest, sociallogin, data: dict):
+        """A person who arrives by SSO starts with the name and language they came with."""
+        user = super().populate_user(request, sociallogin, data)
+        name = data.get("name") or " ".join(
+            part for part in (data.get("first_name"), data.get("last_name")) if part
+        )
+        user.name = name.strip()[: User._meta.get_field("name").max_length]
+        user.language = getattr(request, "LANGUAGE_CODE", user.language)[:2]
+        return user

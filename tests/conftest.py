@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import uuid
 from urllib.parse import urlparse
 
 import pytest
@@ -102,3 +103,12 @@ def _celery_in_process(request):
 def _fast_password_hashing(settings):
     """Real hashers are slow on purpose; tests do not need that."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_keys(settings):
+    """Each test counts in its own cache keys: rate limits never leak between tests or workers."""
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()
+    }

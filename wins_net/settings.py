@@ -9,11 +9,15 @@ Redis. Production defaults are the safe ones: DEBUG is off unless set.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from wins_net.mailers import mailers_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.postgres",  # full-text search on PostgreSQL; harmless on SQLite
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
@@ -83,8 +88,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
-    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: it tells staff, with a message, why it sent them away.
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -122,8 +128,11 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that a test run can share it with a Celery worker.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # A file, not memory, so that a test run can share it with a Celery worker;
+    # one per test run, so that two runs in one checkout keep apart.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
@@ -185,8 +194,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 ACCOUNT_PREVENT_ENUMERATION = True
 # Sign-up is open to these email domains only (the organisation's own).
 ALLOWED_SIGNUP_DOMAINS = [
-    domain.lower().lstrip("@")
+    domain.strip().lower().lstrip("@")
     for domain in env.list("ALLOWED_SIGNUP_DOMAINS", default=["example.com"])
+    if domain.strip()
 ]
 
 # https://docs.allauth.org/en/latest/common/configuration.html
@@ -256,34 +266,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # --------------------------------------------------------------------------
 # Email
 # --------------------------------------------------------------------------
-# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
-# EMAIL_URL is turned into Django 6.1's MAILERS. Development writes mail to files
-# under var/mail/, where a person can read it.
-_email = env.email_url(
-    "EMAIL_URL",
-    default=f"filemail://{BASE_DIR / 'var' / 'mail'}" if DEBUG else "smtp://localhost:25",
+# EMAIL_URL (django-environ's form) is turned into Django 6.1's MAILERS by
+# wins_net/mailers.py, which documents the accepted URLs. Development writes
+# mail to files under var/mail/, where a person can read it.
+# https://docs.djangoproject.com/en/6.1/ref/settings/#mailers
+MAILERS = mailers_from_url(
+    env(
+        "EMAIL_URL",
+        default=f"filemail://{BASE_DIR / 'var' / 'mail'}" if DEBUG else "smtp://localhost:25",
+    ),
+    timeout=env.int("EMAIL_TIMEOUT", default=10),
 )
-
-
-def _mailer_options(config: dict) -> dict:
-    """Map django-environ's EMAIL_* keys to the options of a MAILERS entry."""
-    backend = config["EMAIL_BACKEND"]
-    if backend.endswith("filebased.EmailBackend"):
-        return {"file_path": "/" + config["EMAIL_FILE_PATH"].lstrip("/")}
-    if backend.endswith("smtp.EmailBackend"):
-        return {
-            "host": config["EMAIL_HOST"] or "localhost",
-            "port": config["EMAIL_PORT"] or 25,
-            "username": config["EMAIL_HOST_USER"] or None,
-            "password": config["EMAIL_HOST_PASSWORD"] or None,
-            "use_tls": config.get("EMAIL_USE_TLS", False),
-            "use_ssl": config.get("EMAIL_USE_SSL", False),
-            "timeout": env.int("EMAIL_TIMEOUT", default=10),
-        }
-    return {}
-
-
-MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options(_email)}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{ORGANISATION_NAME} <wins@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -334,6 +327,13 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # --------------------------------------------------------------------------
 # Security
 # --------------------------------------------------------------------------
+# Signing in with SSO posts a form to us that redirects to the provider, and
+# browsers apply form-action to that redirect: the provider's origin is allowed.
+_SSO_ORIGINS = [
+    f"{url.scheme}://{url.netloc}"
+    for app in SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    for url in [urlsplit(app["settings"]["server_url"])]
+]
 # https://docs.djangoproject.com/en/6.1/ref/csp/
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -342,7 +342,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF, *env.list("CSP_FORM_ACTION", default=[])],
+    "form-action": [CSP.SELF, *_SSO_ORIGINS, *env.list("CSP_FORM_ACTION", default=[])],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -364,6 +364,11 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    # Preloading commits a whole registrable domain (hstspreload.org takes apex
+    # domains only, and leaving the list takes months), so it is the operator's
+    # opt-in; until then the deploy check's reminder (W021) is silenced on purpose.
+    # https://hstspreload.org/#deployment-recommendations
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # --------------------------------------------------------------------------
 # Logging
