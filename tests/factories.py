@@ -42,3 +42,31 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.update_or_create(
                 user=obj, email=obj.email, defaults={"verified": True, "primary": True}
             )
+
+
+class WinFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feed.Win"
+
+    author = factory.SubFactory(UserFactory)
+    body = factory.Faker("sentence", nb_words=12)
+    visibility = "everyone"
+    team = factory.LazyAttribute(lambda win: win.author.team)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feed.Comment"
+
+    win = factory.SubFactory(WinFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Faker("sentence")
+
+
+class ReactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feed.Reaction"
+
+    win = factory.SubFactory(WinFactory)
+    user = factory.SubFactory(UserFactory)
+    kind = "clap"

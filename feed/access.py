@@ -1,0 +1,32 @@
+"""
+Ids from requests become objects only here, for a given viewer.
+
+Each function fails the same way (404) for "does not exist" and "you may not
+see it", so an id in a URL never tells whether something exists.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from feed.models import Comment, Win
+
+
+def access_win(*, user: User, pk: int) -> Win:
+    """A win `user` may see, or Http404."""
+    return get_object_or_404(Win.objects.visible_to(user), pk=pk)
+
+
+def access_win_as_author(*, user: User, pk: int) -> Win:
+    """A win `user` wrote, or Http404: others' wins cannot even be addressed for editing."""
+    return get_object_or_404(Win.objects.visible_to(user).filter(author=user), pk=pk)
+
+
+def access_comment(*, user: User, pk: int) -> Comment:
+    """A comment on a win `user` may see, or Http404. Hidden comments only for their author."""
+    comments = Comment.objects.filter(win__in=Win.objects.visible_to(user)).filter(
+        Q(is_hidden=False) | Q(author_id=user.pk)
+    )
+    return get_object_or_404(comments.select_related("win", "author"), pk=pk)
