@@ -1,9 +1,9 @@
 from django.urls import path
 
-from feed import views
+from feed.views import browse
 
 app_name = "feed"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", browse.home, name="home"),
 ]
