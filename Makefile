@@ -74,7 +74,7 @@ run: $(STAMP_RUN) ## Set up, load demo data and serve on http://127.0.0.1:8000 w
 	$(RUN_ENV) $(PY) manage.py createcachetable
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops web, worker and beat)"
-	$(RUN_ENV) $(VENV)/bin/honcho -f Procfile.dev start
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(RUN_ENV) $(VENV)/bin/honcho -f Procfile.dev start
 
 .PHONY: test
 test: install-dev ## Set up and run every test
