@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from accounts.models import User
-from accounts.services import user_invitation_send
+from accounts.services.invitations import user_invitation_send
 
 
 # A mail server that is down or slow (OSError covers SMTPException and timeouts)

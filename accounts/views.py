@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import ProfileForm
 from accounts.models import User
-from accounts.services import user_set_language, user_update_profile
+from accounts.services.profiles import user_set_language, user_update_profile
 
 
 @login_required

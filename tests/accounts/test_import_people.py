@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from kombu.exceptions import OperationalError
 
 from accounts.models import Team, User
-from accounts.services import people_csv_read, people_import
+from accounts.services.people_import import people_csv_read, people_import
 from accounts.tasks import invitation_send
 from tests.factories import TeamFactory, UserFactory
 from wins_net.emails import email_render

@@ -15,7 +15,7 @@ from PIL import Image
 
 from accounts.forms import time_zone_choices
 from accounts.models import User
-from accounts.services import user_update_profile
+from accounts.services.profiles import user_update_profile
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 
 Every line is checked before anything is written, and one rejected line means
 nothing is written. Importing the same file again reports everyone unchanged.
-The file format is in docs/import_people.md; the rules in accounts/services.py.
+The file format is in docs/import_people.md; the rules in accounts/services/people_import.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from accounts.services import (
+from accounts.services.people_import import (
     PEOPLE_COLUMNS,
     ImportResult,
     PeopleFileError,

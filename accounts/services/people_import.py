@@ -1,6 +1,4 @@
-"""Writes about people and teams. Views, commands and tasks call these.
-
-The people import (`manage.py import_people`) lives here in three steps, so
+"""The people import (`manage.py import_people`), in three steps so
 each can be tested and reused on its own:
 
 1. `people_csv_read` turns CSV text into `PersonRow`s, or raises `PeopleFileError`
@@ -18,80 +16,19 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from accounts.models import Team, User
 from accounts.selectors import email_domain_allowed
-from wins_net.emails import email_render, email_send
 
-
-def user_set_language(*, user: User, language: str) -> bool:
-    """Remember `language` for `user`. Returns False (and changes nothing) for an unknown code."""
-    if language not in User.Language.values:
-        return False
-    if user.language != language:
-        user.language = language
-        user.save(update_fields=["language"])
-    return True
-
-
-# --------------------------------------------------------------------------
-# Invitations
-# --------------------------------------------------------------------------
-def user_invitation_url(*, user: User) -> str:
-    """An absolute link where `user` sets a first password.
-
-    It is allauth's password-reset link (same token generator, same view), so it
-    stops working once used, and after `PASSWORD_RESET_TIMEOUT`.
-    """
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
-    )
-    return settings.SITE_URL + path
-
-
-def user_invitation_send(*, user: User) -> bool:
-    """Email `user` an invitation to Wins with a link to set their password.
-
-    Sends nothing and returns False to a person who is inactive or can already
-    sign in (has a password or has signed in), so a repeated or retried task
-    does not write to someone who has already joined. Mail-server errors
-    propagate: the calling task retries.
-    """
-    if not user.is_active or user.has_usable_password() or user.last_login is not None:
-        return False
-    message = email_render(
-        template="invitation",
-        to=user,
-        context={
-            "set_password_url": user_invitation_url(user=user),
-            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
-            "reset_url": settings.SITE_URL + reverse("account_reset_password"),
-        },
-    )
-    email_send(message=message)
-    return True
-
-
-# --------------------------------------------------------------------------
-# People import
-# --------------------------------------------------------------------------
 PEOPLE_COLUMNS = ("email", "name", "team", "manager_email")
 
 # Rows per bulk INSERT/UPDATE, and how often progress is reported. 500 keeps each
@@ -641,68 +578,3 @@ def _invitations_enqueue(*, users: list[User], result: ImportResult) -> None:
             invitation_send.delay(user.pk)
         except OperationalError:
             result.invitations_not_queued.append(user.email)
-
-
-# --------------------------------------------------------------------------
-# Profile
-# --------------------------------------------------------------------------
-PROFILE_FIELDS = ("name", "job_title", "team", "language", "time_zone")
-
-
-def user_update_profile(
-    *,
-    user: User,
-    name: str,
-    job_title: str,
-    team: Team | None,
-    language: str,
-    time_zone: str,
-    avatar: ContentFile | None = None,
-    remove_avatar: bool = False,
-) -> User:
-    """Save what a person edits about themselves; never their manager.
-
-    `avatar` is an already re-encoded file (see `feed.images.avatar_file`) that
-    replaces the current one; `remove_avatar` removes it. The old file is deleted
-    only after the transaction commits, so a failed save loses nothing, and a new
-    file written for a save that fails is deleted again.
-    Raises ValidationError, with `user` left as it was, for invalid values.
-    """
-    values = {
-        "name": name.strip(),
-        "job_title": job_title.strip(),
-        "team": team,
-        "language": language,
-        "time_zone": time_zone,
-    }
-    for attribute, value in values.items():
-        setattr(user, attribute, value)
-    try:
-        user.full_clean(
-            exclude=[f.name for f in User._meta.fields if f.name not in values],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    except ValidationError:
-        user.refresh_from_db(fields=PROFILE_FIELDS)
-        raise
-
-    storage = user.avatar.storage
-    old_avatar = user.avatar.name if avatar is not None or remove_avatar else ""
-    new_avatar = ""
-    try:
-        with transaction.atomic():
-            if avatar is not None:
-                user.avatar.save(avatar.name, avatar, save=False)
-                new_avatar = user.avatar.name
-            elif remove_avatar:
-                user.avatar = ""
-            user.save(update_fields=[*PROFILE_FIELDS, "avatar"])
-            if old_avatar:
-                transaction.on_commit(lambda: storage.delete(old_avatar), robust=True)
-    except Exception:
-        if new_avatar:
-            storage.delete(new_avatar)
-        user.refresh_from_db(fields=[*PROFILE_FIELDS, "avatar"])
-        raise
-    return user
