@@ -15,14 +15,18 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.fetch_modes import FetchMode
 
 from accounts.models import User
-from feed.models import Comment, Credit, Reaction, Win
-from feed.text import handle_for, render_text
+from feed.models import Comment, Credit, Reaction, Tag, Win
+from feed.photos import THUMBNAIL_MAX_SIDE
+from feed.text import handle_for, parse_hashtags, render_text
 
 FEED_PAGE_SIZE = 20
 # Comments shown under a win in the feed; its own page shows them all.
 INLINE_COMMENTS = 2
+# Ids beyond PostgreSQL's bigint are refused before they reach a query.
+_MAX_ID = 2**63 - 1
 
 
 class InvalidCursor(ValueError):
@@ -35,12 +39,29 @@ def encode_cursor(win: Win) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (created_at, id) of the last win of the previous page. Raises InvalidCursor."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         created, pk = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
-        return datetime.fromisoformat(created), int(pk)
+        moment, number = datetime.fromisoformat(created), int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
         raise InvalidCursor(cursor) from error
+    # A hand-made cursor could hold a naive time or an id the database cannot compare.
+    if moment.tzinfo is None or not 0 < number <= _MAX_ID:
+        raise InvalidCursor(cursor)
+    return moment, number
+
+
+def after_cursor(wins: QuerySet[Win], *, created_at: datetime, pk: int) -> QuerySet[Win]:
+    """The wins that come after the cursor, newest first.
+
+    The plain `created_at <= t` beside the OR lets the database walk the
+    (created_at, id) index from the cursor instead of filtering from the top.
+    """
+    return wins.filter(
+        Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk),
+        created_at__lte=created_at,
+    )
 
 
 @dataclass(frozen=True)
@@ -59,26 +80,49 @@ class FeedPage:
     filters: FeedFilters = field(default_factory=FeedFilters)
 
 
-def wins_with_details(queryset: QuerySet[Win], *, viewer: User) -> QuerySet[Win]:
-    """`queryset` with everything a win card shows, loaded in one query per relation."""
+def wins_with_details(
+    queryset: QuerySet[Win], *, viewer: User, fetch_mode: FetchMode = models.FETCH_PEERS
+) -> QuerySet[Win]:
+    """`queryset` with everything a win card shows, loaded in one query per relation.
+
+    `fetch_mode` applies to the wins and to every related row loaded with them.
+    FETCH_PEERS (the default) turns a forgotten relation into one query for the
+    whole page instead of one per card; tests pass FETCH_RAISE so that any field
+    a card reads without it being loaded here fails loudly.
+    """
     visible_comments = Comment.objects.filter(Q(is_hidden=False) | Q(author_id=viewer.pk))
     return (
         queryset.select_related("author", "author__team", "team")
         .prefetch_related(
-            "tags",
-            Prefetch("credits", queryset=Credit.objects.select_related("user")),
-            Prefetch("reactions", queryset=Reaction.objects.select_related("user")),
+            Prefetch("tags", queryset=Tag.objects.fetch_mode(fetch_mode)),
+            Prefetch(
+                "credits",
+                queryset=Credit.objects.select_related("user").fetch_mode(fetch_mode),
+            ),
+            Prefetch(
+                "reactions",
+                queryset=Reaction.objects.select_related("user").fetch_mode(fetch_mode),
+            ),
             Prefetch(
                 "comments",
-                queryset=visible_comments.select_related("author").prefetch_related("mentions"),
+                queryset=visible_comments.select_related("author")
+                .prefetch_related(
+                    Prefetch("mentions", queryset=User.objects.fetch_mode(fetch_mode))
+                )
+                .fetch_mode(fetch_mode),
             ),
         )
-        .fetch_mode(models.FETCH_PEERS)
+        .fetch_mode(fetch_mode)
     )
 
 
 def decorate(wins: list[Win], *, viewer: User) -> list[Win]:
-    """Attach what templates show: rendered text, reaction summary, the viewer's reactions."""
+    """Attach what templates show: rendered text, reaction summary, the viewer's reactions.
+
+    Also `reacted_people` (everyone who reacted, once each, first reaction first),
+    `thumbnail_width` (for `srcset`; None without a thumbnail) and `chip_tags`
+    (the tags not already linked as a `#hashtag` in the text, shown as chips).
+    """
     for win in wins:
         credited = [credit.user for credit in win.credits.all()]
         win.credited_people = credited
@@ -87,6 +131,12 @@ def decorate(wins: list[Win], *, viewer: User) -> list[Win]:
         reacted_by: dict[str, list[User]] = {}
         for reaction in win.reactions.all():
             reacted_by.setdefault(reaction.kind, []).append(reaction.user)
+        win.reacted_people = list(
+            {reaction.user_id: reaction.user for reaction in win.reactions.all()}.values()
+        )
+        win.thumbnail_width = _thumbnail_width(win)
+        inline = {name.lower() for name in parse_hashtags(win.body)}
+        win.chip_tags = [tag for tag in win.tags.all() if tag.name.lower() not in inline]
         win.reaction_summary = [
             {
                 "kind": kind,
@@ -104,6 +154,15 @@ def decorate(wins: list[Win], *, viewer: User) -> list[Win]:
         win.visible_comments = comments
         win.latest_comments = comments[-INLINE_COMMENTS:]
     return wins
+
+
+def _thumbnail_width(win: Win) -> int | None:
+    if not (win.thumbnail and win.image_width and win.image_height):
+        return None
+    longest = max(win.image_width, win.image_height)
+    if longest <= THUMBNAIL_MAX_SIDE:
+        return win.image_width
+    return max(1, round(win.image_width * THUMBNAIL_MAX_SIDE / longest))
 
 
 def feed_page(
@@ -124,7 +183,7 @@ def feed_page(
         wins = wins.filter(author_id=filters.author_id)
     if cursor:
         created_at, pk = decode_cursor(cursor)
-        wins = wins.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+        wins = after_cursor(wins, created_at=created_at, pk=pk)
     wins = wins.order_by("-created_at", "-id")
     page = list(wins_with_details(wins, viewer=viewer)[: limit + 1])
     has_more = len(page) > limit
@@ -136,9 +195,90 @@ def feed_page(
     )
 
 
+def tag_named(*, name: str) -> Tag | None:
+    """The tag called `name` (case-insensitively, with or without `#`), or None."""
+    name = name.strip().lstrip("#")
+    if not name or len(name) > Tag._meta.get_field("name").max_length:
+        return None
+    return Tag.objects.filter(name__iexact=name).first()
+
+
+def feed_author(*, pk: int) -> User | None:
+    """An active person whose wins the feed can be narrowed to, or None."""
+    if not 0 < pk <= _MAX_ID:
+        return None
+    return User.objects.filter(pk=pk, is_active=True).select_related("team").first()
+
+
 def win_detail(*, viewer: User, pk: int) -> Win:
     """One win with all its details, for its own page. Http404 when not visible."""
     from django.shortcuts import get_object_or_404
 
     win = get_object_or_404(wins_with_details(Win.objects.visible_to(viewer), viewer=viewer), pk=pk)
     return decorate([win], viewer=viewer)[0]
+
+
+# --------------------------------------------------------------------------
+# A person's page
+# --------------------------------------------------------------------------
+def _person_wins_queryset(*, viewer: User, person: User, credited: bool) -> QuerySet[Win]:
+    wins = Win.objects.visible_to(viewer)
+    if credited:
+        return wins.filter(pk__in=Credit.objects.filter(user=person).values("win_id"))
+    return wins.filter(author=person)
+
+
+def person_wins(
+    *,
+    viewer: User,
+    person: User,
+    credited: bool = False,
+    cursor: str | None = None,
+    limit: int = FEED_PAGE_SIZE,
+) -> FeedPage:
+    """`person`'s wins (or the wins they were credited on) that `viewer` may see,
+    newest first, one cursor page at a time. Raises InvalidCursor."""
+    wins = _person_wins_queryset(viewer=viewer, person=person, credited=credited)
+    if cursor:
+        created_at, pk = decode_cursor(cursor)
+        wins = after_cursor(wins, created_at=created_at, pk=pk)
+    wins = wins.order_by("-created_at", "-id")
+    page = list(wins_with_details(wins, viewer=viewer)[: limit + 1])
+    has_more = len(page) > limit
+    page = page[:limit]
+    return FeedPage(
+        wins=decorate(page, viewer=viewer),
+        next_cursor=encode_cursor(page[-1]) if has_more else None,
+    )
+
+
+@dataclass(frozen=True)
+class PersonCounts:
+    posted: int
+    credited: int
+    reactions_received: int
+
+
+def person_counts(*, viewer: User, person: User) -> PersonCounts:
+    """How many of `person`'s wins `viewer` may see, how many credit them, and the
+    reactions on the former: one query, counting only what `viewer` may see."""
+    from django.db.models import Count, Exists, OuterRef, Sum
+    from django.db.models.functions import Coalesce
+
+    credit = Credit.objects.filter(win=OuterRef("pk"), user=person)
+    credit_ids = Credit.objects.filter(user=person).values("win_id")
+    mine = Q(author_id=person.pk)
+    totals = (
+        Win.objects.visible_to(viewer)
+        .filter(mine | Q(pk__in=credit_ids))
+        .aggregate(
+            posted=Count("pk", filter=mine),
+            credited=Count("pk", filter=Exists(credit)),
+            reactions=Coalesce(Sum("reaction_count", filter=mine), 0),
+        )
+    )
+    return PersonCounts(
+        posted=totals["posted"],
+        credited=totals["credited"],
+        reactions_received=totals["reactions"],
+    )

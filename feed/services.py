@@ -8,17 +8,24 @@ on who is asking raise `PermissionDenied`; bad input raises `ValidationError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from feed.images import decode_upload
 from feed.models import Comment, Credit, Reaction, Report, Tag, Win
+from feed.photos import photo_files
+from feed.search import win_search_vector_update
 from feed.text import handle_for, parse_hashtags, parse_mentions
 
 
@@ -78,12 +85,16 @@ def win_create(
     image: ContentFile | None = None,
     thumbnail: ContentFile | None = None,
     image_alt: str = "",
+    image_source: ContentFile | None = None,
 ) -> Win:
     """Post a win. Tags come from `#hashtags` in the text and `tag_names`; people
     credited from `credited` and `@mentions` in the text (never the author).
 
-    `image` and `thumbnail` are already re-encoded files (see `feed.images`).
-    Raises ValidationError for an empty text or an impossible visibility.
+    `image` and `thumbnail` are already re-encoded files (see `feed.images`);
+    or `image_source`, a cleaned full-size image that a worker turns into them
+    after the commit (see `feed.photos`). Files written are deleted again when
+    the win cannot be saved. Raises ValidationError for an empty text, an
+    impossible visibility, or a team-only win crediting someone outside the team.
     """
     body = body.strip()
     if not body:
@@ -96,27 +107,95 @@ def win_create(
         team_id=author.team_id,
         image_alt=image_alt.strip(),
     )
+    with _files_removed_on_error() as stored:
+        _attach_image(win, stored, image=image, thumbnail=thumbnail, source=image_source)
+        win.full_clean(exclude=["image", "thumbnail"])
+        win.save()
+        _set_tags_and_credits(win=win, tag_names=tag_names, credited=credited)
+        win_search_vector_update(win.pk)
+    return win
+
+
+@contextmanager
+def _files_removed_on_error() -> Iterator[list[tuple[Storage, str]]]:
+    """Files stored inside the block (appended as `(storage, name)`) are deleted
+    again if the block raises: a write that fails leaves no file behind."""
+    stored: list[tuple[Storage, str]] = []
+    try:
+        yield stored
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+
+
+def _store(file: FieldFile, content: ContentFile, stored: list[tuple[Storage, str]]) -> None:
+    file.save(content.name, content, save=False)
+    stored.append((file.storage, file.name))
+
+
+def _attach_image(
+    win: Win,
+    stored: list[tuple[Storage, str]],
+    *,
+    image: ContentFile | None,
+    thumbnail: ContentFile | None,
+    source: ContentFile | None,
+) -> None:
+    """Store a ready image and thumbnail, or a source to process after the commit."""
     if image is not None:
-        win.image.save(image.name, image, save=False)
+        _store(win.image, image, stored)
         win.image_status = Win.ImageStatus.READY
     if thumbnail is not None:
-        win.thumbnail.save(thumbnail.name, thumbnail, save=False)
-    win.full_clean(exclude=["image", "thumbnail"])
-    win.save()
-    _set_tags_and_credits(win=win, tag_names=tag_names, credited=credited)
-    return win
+        _store(win.thumbnail, thumbnail, stored)
+    if source is not None and image is None:
+        _store(win.image, source, stored)
+        win.image_status = Win.ImageStatus.PROCESSING
+        transaction.on_commit(partial(_image_processing_enqueue, win), robust=True)
+
+
+def _image_processing_enqueue(win: Win) -> None:
+    """Queue the photo's processing; registered with `on_commit(robust=True)`, like
+    Celery's `delay_on_commit` but a broker that is down cannot turn a win already
+    posted into an error page (the win stays `processing`, and the error is logged)."""
+    from feed.tasks import win_image_process  # tasks import this module
+
+    win_image_process.delay(win.pk)
 
 
 def _set_tags_and_credits(*, win: Win, tag_names: Sequence[str], credited: Sequence[User]) -> None:
     win.tags.set(tags_for(names=[*parse_hashtags(win.body), *tag_names]))
     people = {p.pk: p for p in [*credited, *people_mentioned(text=win.body, exclude=win.author)]}
     people.pop(win.author_id, None)
+    _check_credits_in_team(win=win, people=people.values())
     existing = set(win.credits.values_list("user_id", flat=True))
     win.credits.exclude(user_id__in=people).delete()
     Credit.objects.bulk_create(
         [Credit(win=win, user_id=pk) for pk in people if pk not in existing],
         ignore_conflicts=True,
     )
+
+
+def _check_credits_in_team(*, win: Win, people: Iterable[User]) -> None:
+    """A team-only win credits only the team: credited people are notified of the
+    win and find it on their profile, which would show it outside the team."""
+    if win.visibility != Win.Visibility.TEAM:
+        return
+    outsiders = [person for person in people if person.team_id != win.team_id]
+    if outsiders:
+        raise ValidationError(
+            [
+                ValidationError(
+                    _(
+                        "%(name)s is not in your team, so a win for your team only cannot "
+                        "credit them. Share it with everyone, or take the credit out."
+                    ),
+                    code="credit_outside_team",
+                    params={"name": person.display_name, "pk": person.pk},
+                )
+                for person in outsiders
+            ]
+        )
 
 
 @transaction.atomic
@@ -129,10 +208,17 @@ def win_update(
     tag_names: Sequence[str] = (),
     credited: Sequence[User] = (),
     image_alt: str | None = None,
+    image: ContentFile | None = None,
+    thumbnail: ContentFile | None = None,
+    image_source: ContentFile | None = None,
+    remove_image: bool = False,
 ) -> Win:
-    """Edit a win's text, visibility, tags and credits; marks it as edited.
+    """Edit a win's text, visibility, tags, credits and photo; marks it as edited.
 
-    Only the author may edit (PermissionDenied otherwise).
+    A new `image` (with `thumbnail`) or `image_source` replaces the photo, as in
+    `win_create`; `remove_image` removes it. The old files are deleted after the
+    commit, the new ones if the edit fails. Only the author may edit
+    (PermissionDenied otherwise); bad input raises ValidationError as `win_create`.
     """
     if editor.pk != win.author_id:
         raise PermissionDenied(_("Only the author can edit this win."))
@@ -147,10 +233,30 @@ def win_update(
     if image_alt is not None:
         win.image_alt = image_alt.strip()
     win.edited_at = timezone.now()
-    win.full_clean(exclude=["image", "thumbnail"])
-    win.save()
-    _set_tags_and_credits(win=win, tag_names=tag_names, credited=credited)
+    replaced = [f.name for f in (win.image, win.thumbnail) if f]
+    storage = win.image.storage
+    if remove_image or image is not None or image_source is not None:
+        win.image = win.thumbnail = ""
+        win.image_status = Win.ImageStatus.NONE
+        win.image_width = win.image_height = None
+        if remove_image and image is None and image_source is None:
+            win.image_alt = ""
+    else:
+        replaced = []
+    with _files_removed_on_error() as stored:
+        _attach_image(win, stored, image=image, thumbnail=thumbnail, source=image_source)
+        win.full_clean(exclude=["image", "thumbnail"])
+        win.save()
+        _set_tags_and_credits(win=win, tag_names=tag_names, credited=credited)
+        win_search_vector_update(win.pk)
+    if replaced:
+        transaction.on_commit(partial(_files_delete, storage, replaced), robust=True)
     return win
+
+
+def _files_delete(storage: Storage, names: Sequence[str]) -> None:
+    for name in names:
+        storage.delete(name)
 
 
 def win_delete(*, win: Win, user: User) -> None:
@@ -169,6 +275,68 @@ def win_delete(*, win: Win, user: User) -> None:
                 file.storage.delete(file.name)
 
         transaction.on_commit(remove_files)
+
+
+_IMAGE_FIELDS = ["image", "image_width", "image_height", "thumbnail", "image_status"]
+
+
+def win_image_process(*, win_id: int) -> bool:
+    """Turn a win's cleaned source image into its display image and thumbnail.
+
+    For wins whose photo was too large to shrink in the request (`feed.photos`).
+    Idempotent: does nothing (returns False) unless the win still waits for
+    this very source, so a repeated, late or superseded task changes nothing.
+    A source that cannot be read as an image marks the photo as failed; storage
+    errors (OSError) propagate so the task retries.
+    """
+    win = Win.objects.filter(pk=win_id, image_status=Win.ImageStatus.PROCESSING).first()
+    if win is None or not win.image:
+        return False
+    source = win.image.name
+    try:
+        with win.image.open("rb") as file:
+            clean = decode_upload(file)
+    except (ValidationError, FileNotFoundError):
+        win_image_fail(win_id=win_id)
+        return False
+    display, thumbnail = photo_files(clean)
+    with _files_removed_on_error() as stored, transaction.atomic():
+        win = (
+            Win.objects.select_for_update()
+            .filter(pk=win_id, image_status=Win.ImageStatus.PROCESSING, image=source)
+            .first()
+        )
+        if win is None:  # replaced, removed or deleted meanwhile: nothing was stored yet
+            return False
+        storage = win.image.storage
+        _store(win.image, display, stored)
+        _store(win.thumbnail, thumbnail, stored)
+        win.image_status = Win.ImageStatus.READY
+        win.save(update_fields=_IMAGE_FIELDS)
+        transaction.on_commit(partial(_files_delete, storage, [source]), robust=True)
+    return True
+
+
+def win_image_fail(*, win_id: int) -> None:
+    """Give up on a win's photo: the status says so and the source is deleted.
+
+    The win itself stays posted, with its text; the author can add a photo again.
+    """
+    with transaction.atomic():
+        win = (
+            Win.objects.select_for_update()
+            .filter(pk=win_id, image_status=Win.ImageStatus.PROCESSING)
+            .first()
+        )
+        if win is None:
+            return
+        names = [f.name for f in (win.image, win.thumbnail) if f]
+        storage = win.image.storage
+        win.image = win.thumbnail = ""
+        win.image_width = win.image_height = None
+        win.image_status = Win.ImageStatus.FAILED
+        win.save(update_fields=_IMAGE_FIELDS)
+        transaction.on_commit(partial(_files_delete, storage, names), robust=True)
 
 
 # --------------------------------------------------------------------------

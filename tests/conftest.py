@@ -112,3 +112,9 @@ def _own_cache_keys(settings):
         alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
         for alias, config in settings.CACHES.items()
     }
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path_factory):
+    """Uploaded and generated images of a test go to a folder of its own, never var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # relative times on win cards, translated
     "django.contrib.postgres",  # full-text search on PostgreSQL; harmless on SQLite
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",

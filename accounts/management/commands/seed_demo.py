@@ -1,21 +1,31 @@
 """
 `manage.py seed_demo`: a demo organisation a newcomer can click through.
 
+People, teams and logins come from `accounts.demo`; eight weeks of wins, with
+their reactions, comments, tags and pictures, from `feed.demo`. `--users N
+--wins M` makes it big enough for benchmarks.
+
 Idempotent: run it as often as you like. The demo logins share a published
 password, so they are created only in DEBUG, or when `--force` says so.
 """
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_PASSWORD, seed_people
+from feed.demo import DEFAULT_WINS, seed_wins
 from wins_net.progress import Progress
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisation: teams, people, reporting lines and demo logins."
+    help = (
+        "Create the demo organisation: teams, people, reporting lines, demo logins, "
+        "and wins with reactions, comments, tags and pictures."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -26,14 +36,26 @@ class Command(BaseCommand):
             help="Also create N generated people (for benchmarks).",
         )
         parser.add_argument(
+            "--wins",
+            type=int,
+            default=DEFAULT_WINS,
+            metavar="M",
+            help=(
+                f"Make sure the demo people have M wins (default {DEFAULT_WINS}); only the "
+                "missing ones are created. Large numbers are for benchmarks."
+            ),
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Create the demo logins even when DEBUG is off. Never on a real deployment.",
         )
 
-    def handle(self, *args, users: int, force: bool, **options) -> None:
+    def handle(self, *args, users: int, wins: int, force: bool, **options) -> None:
         if users < 0:
             raise CommandError("--users must be 0 or more.")
+        if wins < 0:
+            raise CommandError("--wins must be 0 or more.")
         if not (settings.DEBUG or force):
             raise CommandError(
                 "Refusing to create demo logins with a published password while DEBUG is off. "
@@ -43,10 +65,22 @@ class Command(BaseCommand):
         self.stdout.write("Seeding the demo organisation")
         progress = Progress(self.stdout._out, "people", total=0)
         summary = seed_people(extra_users=users, with_logins=True, progress=progress)
+
+        self.stdout.write("Seeding the demo wins")
+        progress = Progress(self.stdout._out, "wins", total=0)
+        started = time.monotonic()
+        posted = seed_wins(count=wins, progress=progress)
+        seconds = time.monotonic() - started
+
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done: {summary.created} people created, {summary.existing} already there, "
-                f"{summary.teams} teams created."
+                f"{summary.teams} teams created; "
+                f"{posted.created} wins created ({posted.existing} already there, "
+                f"{posted.team_only} team-only, {posted.edited} edited), "
+                f"{posted.reactions} reactions, {posted.comments} comments, "
+                f"{posted.credits} credits, {posted.images} images "
+                f"(wins seeded in {seconds:.1f} s)."
             )
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): {', '.join(summary.logins)}")

@@ -1,0 +1,29 @@
+"""Background work about wins. Each task fetches by id and calls one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from feed.services import win_image_fail
+from feed.services import win_image_process as win_image_process_service
+
+# Storage that is briefly unavailable (a full disk, a network volume that
+# blinks) is retried with growing pauses for about ten minutes; then the photo
+# is marked as failed, so the card stops showing "processing" forever.
+IMAGE_MAX_RETRIES = 5
+
+
+@shared_task(name="feed.win_image_process", bind=True, max_retries=IMAGE_MAX_RETRIES)
+def win_image_process(self, win_id: int) -> None:
+    """Make the display image and thumbnail of a win posted with a large photo.
+
+    Safe to run twice or late: the service does nothing unless the win still
+    waits for the source it was posted with (see `feed.photos`).
+    """
+    try:
+        win_image_process_service(win_id=win_id)
+    except OSError as error:
+        if self.request.retries >= self.max_retries:
+            win_image_fail(win_id=win_id)
+            return
+        raise self.retry(exc=error, countdown=20 * 2**self.request.retries) from error

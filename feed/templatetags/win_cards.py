@@ -1,0 +1,82 @@
+"""
+Small pieces of a win card that need Python: relative times and the credits line.
+
+Both speak the reader's language; times are shown in the reader's time zone
+(the middleware activates it), so "2 hours ago" and the full date agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter, naturaltime
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from feed.models import COMMENT_BODY_MAX_LENGTH
+
+register = template.Library()
+
+# Beyond a week, a date says more than "3 weeks ago".
+RELATIVE_FOR = timedelta(days=7)
+
+
+@register.filter
+def since(value: datetime | None) -> str:
+    """ "just now", "5 minutes ago", "3 days ago"; a short date when older than a week.
+
+    One unit only ("3 days ago", not "3 days, 4 hours ago"): a feed is skimmed.
+    Uses humanize's phrases, so Spanish comes with Django's own translation.
+    """
+    if value is None:
+        return ""
+    now = timezone.now()
+    delta = now - value
+    if delta < timedelta(days=1):
+        return naturaltime(value)
+    if delta < RELATIVE_FOR:
+        phrase = timesince(value, now, time_strings=NaturalTimeFormatter.past_substrings, depth=1)
+        return NaturalTimeFormatter.time_strings["past-day"] % {"delta": phrase}
+    local = timezone.localtime(value)
+    if local.year == timezone.localtime(now).year:
+        return date_format(local, get_format("MONTH_DAY_FORMAT"))
+    return date_format(local, get_format("DATE_FORMAT"))
+
+
+@register.simple_tag
+def credits_line(people: Sequence[User]) -> SafeString:
+    """ "with Ana", "with Ana and Luis", "with Ana, Luis and Marta", each name linked."""
+    if not people:
+        return SafeString("")
+    links = [
+        format_html(
+            '<a href="{}">{}</a>',
+            reverse("accounts:profile", kwargs={"pk": person.pk}),
+            person.display_name,
+        )
+        for person in people
+    ]
+    others = mark_safe(", ".join(links[:-1]))  # noqa: S308 - each part is format_html's
+    phrase = ngettext(
+        # Translators: people credited on a win. "others" is a comma-separated list of
+        # names, "last" the last name: "with Ana, Luis and Marta" / "con Ana, Luis y Marta".
+        "with %(last)s",
+        "with %(others)s and %(last)s",
+        len(links),
+    )
+    return mark_safe(conditional_escape(phrase) % {"others": others, "last": links[-1]})  # noqa: S308
+
+
+@register.simple_tag
+def comment_max_length() -> int:
+    """The longest comment the service accepts, for the textarea's `maxlength`."""
+    return COMMENT_BODY_MAX_LENGTH
