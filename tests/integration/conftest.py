@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 
 
-def test_database_url() -> str:
+def shared_database_url() -> str:
     """A DATABASE_URL for the database this test run uses, so child processes share it."""
     s = connection.settings_dict
     if s["ENGINE"] == "django.db.backends.sqlite3":
@@ -31,7 +31,7 @@ def child_env(**overrides: str) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "wins_net.settings",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": shared_database_url(),
         "DEBUG": "false",
         "HTTPS": "false",
         "SECRET_KEY": "integration-tests-only-" + "x" * 40,
