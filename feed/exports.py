@@ -13,6 +13,7 @@ thread ends up streaming them.
 from __future__ import annotations
 
 import csv
+import html
 import zoneinfo
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -134,9 +135,14 @@ def export_csv(*, person: User, link: Callable[[Win], str]) -> Iterator[str]:
 # --------------------------------------------------------------------------
 # Markdown
 # --------------------------------------------------------------------------
+def _md(text: str) -> str:
+    """People's text with `<`, `>` and `&` as entities: Markdown renders inline HTML."""
+    return html.escape(text, quote=False)
+
+
 def _quote(text: str) -> str:
     """`text` as a Markdown block quote: whatever it contains stays inside the quote."""
-    return "\n".join(f"> {line}".rstrip() for line in text.splitlines()) + "\n"
+    return "\n".join(f"> {_md(line)}".rstrip() for line in text.splitlines()) + "\n"
 
 
 def _markdown_win(win: Win, *, person: User, link: Callable[[Win], str], zone) -> str:
@@ -144,13 +150,13 @@ def _markdown_win(win: Win, *, person: User, link: Callable[[Win], str], zone) -
     title = (
         date
         if win.author_id == person.pk
-        else _("%(date)s, by %(name)s") % {"date": date, "name": win.author.display_name}
+        else _("%(date)s, by %(name)s") % {"date": date, "name": _md(win.author.display_name)}
     )
     facts = []
     if tags := _tags(win):
-        facts.append(_("Tags: %(tags)s") % {"tags": tags})
+        facts.append(_("Tags: %(tags)s") % {"tags": _md(tags)})
     if credited := _credited(win):
-        facts.append(_("With: %(names)s") % {"names": credited})
+        facts.append(_("With: %(names)s") % {"names": _md(credited)})
     facts.append(
         ngettext("%(count)d reaction", "%(count)d reactions", win.reaction_count)
         % {"count": win.reaction_count}
@@ -162,7 +168,7 @@ def _markdown_win(win: Win, *, person: User, link: Callable[[Win], str], zone) -
     if win.visibility == Win.Visibility.TEAM:
         facts.append(_("Team only"))
     if win.is_hidden:
-        facts.append(_("Hidden by moderators: %(reason)s") % {"reason": win.hidden_reason})
+        facts.append(_("Hidden by moderators: %(reason)s") % {"reason": _md(win.hidden_reason)})
     facts.append(f"[{_('Link')}]({link(win)})")
     return f"### {title}\n\n{_quote(win.body)}\n{' · '.join(facts)}\n\n"
 
@@ -173,7 +179,7 @@ def export_markdown(*, person: User, link: Callable[[Win], str]) -> Iterator[str
     posted = wins.filter(author_id=person.pk)
     credited = wins.exclude(author_id=person.pk)
     with _as(person) as zone:
-        yield "# " + _("Wins of %(name)s") % {"name": person.display_name} + "\n\n"
+        yield "# " + _("Wins of %(name)s") % {"name": _md(person.display_name)} + "\n\n"
         yield (
             _("Exported on %(date)s.")
             % {"date": formats.date_format(timezone.localdate(), "DATE_FORMAT")}
