@@ -41,9 +41,15 @@ def _seed(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_media(tmp_path_factory):
+    """Where the module's seed writes its pictures (each test otherwise gets its own MEDIA_ROOT)."""
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, demo_media):
     """The output of a default `seed_demo`, with its pictures in a temporary MEDIA_ROOT."""
-    media = tmp_path_factory.mktemp("media")
+    media = demo_media
     fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
         django_db_blocker.unblock(),
@@ -176,9 +182,10 @@ def test_counters_match_the_rows(seeded):
     assert wins.filter(reaction_count__gt=0).count() >= 0.7 * wins.count()
 
 
-def test_pictures_are_clean_images_with_alt_text(seeded):
+def test_pictures_are_clean_images_with_alt_text(seeded, demo_media, settings):
     """About a third of the wins have a picture: a WebP display image and thumbnail,
     without metadata, described in the win's language."""
+    settings.MEDIA_ROOT = demo_media
     wins = Win.objects.exclude(image="")
     total = Win.objects.count()
     assert 0.2 * total <= wins.count() <= 0.45 * total
