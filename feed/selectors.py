@@ -12,10 +12,13 @@ import binascii
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.fetch_modes import FetchMode
+from django.urls import reverse
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from feed.models import Comment, Credit, Reaction, Tag, Win
@@ -116,44 +119,112 @@ def wins_with_details(
     )
 
 
+class _Urls:
+    """URLs for many ids at once: `reverse()` once per URL name, then the id put in place.
+
+    A page of cards links each win and person several times; reversing every link
+    was a good part of its render time. Made per `decorate` call, so the active
+    language (and any URL prefix) is the one of the request being answered.
+    """
+
+    # An id no row has, to find where the id goes in a reversed URL.
+    _MARK = 918273645
+
+    def __init__(self) -> None:
+        self._patterns: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str, pk: int) -> str:
+        pattern = self._patterns.get(name)
+        if pattern is None:
+            url = reverse(name, kwargs={"pk": self._MARK})
+            before, _, after = url.partition(str(self._MARK))
+            pattern = self._patterns[name] = (before, after)
+        return f"{pattern[0]}{pk}{pattern[1]}"
+
+    def person(self, person: User) -> User:
+        """`person` with `profile_url` set, for the card's links to people."""
+        person.profile_url = self("accounts:profile", person.pk)
+        return person
+
+
 def decorate(wins: list[Win], *, viewer: User) -> list[Win]:
     """Attach what templates show: rendered text, reaction summary, the viewer's reactions.
 
     Also `reacted_people` (everyone who reacted, once each, first reaction first),
     `thumbnail_width` (for `srcset`; None without a thumbnail) and `chip_tags`
-    (the tags not already linked as a `#hashtag` in the text, shown as chips).
+    (the tags not already linked as a `#hashtag` in the text, shown as chips,
+    each with its `feed_url`). The card's links are built here, once per kind of
+    link: `win.urls` (its page, edit, delete, report, react, comment), `profile_url`
+    on every person shown, `delete_url` and `report_url` on every comment.
     """
+    urls = _Urls()
+    # Labels are lazy translations: translated once here, not at every use in every card.
+    labels = [(kind, str(label)) for kind, label in Reaction.Kind.choices]
+    tag_prefix = reverse("feed:home") + "?tag="
     for win in wins:
-        credited = [credit.user for credit in win.credits.all()]
+        urls.person(win.author)
+        win.urls = {
+            "detail": urls("feed:win_detail", win.pk),
+            "edit": urls("feed:win_edit", win.pk),
+            "delete": urls("feed:win_delete", win.pk),
+            "report": urls("feed:report_win", win.pk),
+            "react": urls("feed:react", win.pk),
+            "comment": urls("feed:comment_create", win.pk),
+        }
+        credited = [urls.person(credit.user) for credit in win.credits.all()]
         win.credited_people = credited
         win.body_html = render_text(win.body, people={handle_for(p.email): p for p in credited})
         counts = Counter(reaction.kind for reaction in win.reactions.all())
+        reacted = {(reaction.user_id, reaction.kind) for reaction in win.reactions.all()}
         reacted_by: dict[str, list[User]] = {}
         for reaction in win.reactions.all():
-            reacted_by.setdefault(reaction.kind, []).append(reaction.user)
+            reacted_by.setdefault(reaction.kind, []).append(urls.person(reaction.user))
         win.reacted_people = list(
             {reaction.user_id: reaction.user for reaction in win.reactions.all()}.values()
         )
         win.thumbnail_width = _thumbnail_width(win)
         inline = {name.lower() for name in parse_hashtags(win.body)}
         win.chip_tags = [tag for tag in win.tags.all() if tag.name.lower() not in inline]
+        for tag in win.chip_tags:
+            tag.feed_url = tag_prefix + quote(tag.name.lower(), safe="/")
         win.reaction_summary = [
-            {
-                "kind": kind,
-                "label": label,
-                "count": counts.get(kind, 0),
-                "people": reacted_by.get(kind, []),
-                "mine": any(r.user_id == viewer.pk and r.kind == kind for r in win.reactions.all()),
-            }
-            for kind, label in Reaction.Kind.choices
+            _reaction_summary(
+                kind,
+                label,
+                people=reacted_by.get(kind, []),
+                count=counts.get(kind, 0),
+                mine=(viewer.pk, kind) in reacted,
+            )
+            for kind, label in labels
         ]
         comments = list(win.comments.all())
         for comment in comments:
+            urls.person(comment.author)
+            comment.delete_url = urls("feed:comment_delete", comment.pk)
+            comment.report_url = urls("feed:report_comment", comment.pk)
             people = {handle_for(p.email): p for p in comment.mentions.all()}
             comment.body_html = render_text(comment.body, people=people)
         win.visible_comments = comments
         win.latest_comments = comments[-INLINE_COMMENTS:]
     return wins
+
+
+def _reaction_summary(kind: str, label: str, *, people: list[User], count: int, mine: bool) -> dict:
+    """One button of the reactions bar; its texts made here rather than in a loop of the card."""
+    return {
+        "kind": kind,
+        "label": label,
+        "count": count,
+        "people": people,
+        "mine": mine,
+        # The button's tooltip: "Love: Ana, Luis", or the label alone.
+        "title": f"{label}: {', '.join(p.display_name for p in people)}" if people else label,
+        # What a screen reader says for the button.
+        "spoken": ngettext(
+            "%(label)s: %(counter)s reaction", "%(label)s: %(counter)s reactions", count
+        )
+        % {"label": label, "counter": count},
+    }
 
 
 def _thumbnail_width(win: Win) -> int | None:

@@ -1,5 +1,6 @@
 """
-Small pieces of a win card that need Python: relative times and the credits line.
+Small pieces of a win card that need Python: relative times, the credits line
+and the reaction icons.
 
 Both speak the reader's language; times are shown in the reader's time zone
 (the middleware activates it), so "2 hours ago" and the full date agree.
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from django import template
 from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter, naturaltime
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.html import conditional_escape, format_html
@@ -28,6 +29,10 @@ register = template.Library()
 
 # Beyond a week, a date says more than "3 weeks ago".
 RELATIVE_FOR = timedelta(days=7)
+
+# The picture of each reaction kind (Reaction.Kind); its name is said by the caller.
+REACTION_ICONS = {"clap": "👏", "celebrate": "🎉", "insightful": "💡", "love": "❤️"}
+DEFAULT_REACTION_ICON = "⭐"
 
 
 @register.filter
@@ -53,6 +58,22 @@ def since(value: datetime | None) -> str:
 
 
 @register.simple_tag
+def time_element(value: datetime) -> SafeString:
+    """`<time>` with the machine-readable moment, the full date as its title and `since`.
+
+    What `{{ v|date:'c' }}`, `{{ v|date:'DATETIME_FORMAT' }}` and `{{ v|since }}` give,
+    with the reader's local time worked out once: a page shows dozens of these.
+    """
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        formats.date_format(local, "c"),
+        formats.date_format(local, "DATETIME_FORMAT"),
+        since(value),
+    )
+
+
+@register.simple_tag
 def credits_line(people: Sequence[User]) -> SafeString:
     """ "with Ana", "with Ana and Luis", "with Ana, Luis and Marta", each name linked."""
     if not people:
@@ -60,7 +81,9 @@ def credits_line(people: Sequence[User]) -> SafeString:
     links = [
         format_html(
             '<a href="{}">{}</a>',
-            reverse("accounts:profile", kwargs={"pk": person.pk}),
+            # `decorate` sets `profile_url`, so a page of cards reverses no URL here.
+            getattr(person, "profile_url", None)
+            or reverse("accounts:profile", kwargs={"pk": person.pk}),
             person.display_name,
         )
         for person in people
@@ -74,6 +97,12 @@ def credits_line(people: Sequence[User]) -> SafeString:
         len(links),
     )
     return mark_safe(conditional_escape(phrase) % {"others": others, "last": links[-1]})  # noqa: S308
+
+
+@register.filter
+def reaction_icon(kind: str) -> str:
+    """The emoji of a reaction kind: a dictionary look-up, not an include per button."""
+    return REACTION_ICONS.get(kind, DEFAULT_REACTION_ICON)
 
 
 @register.simple_tag
