@@ -236,6 +236,29 @@ def _thumbnail_width(win: Win) -> int | None:
     return max(1, round(win.image_width * THUMBNAIL_MAX_SIDE / longest))
 
 
+def cursor_page(
+    wins: QuerySet[Win],
+    *,
+    viewer: User,
+    cursor: str | None,
+    limit: int,
+    filters: FeedFilters | None = None,
+) -> FeedPage:
+    """One page of `wins`, newest first, after `cursor`. Raises InvalidCursor."""
+    if cursor:
+        created_at, pk = decode_cursor(cursor)
+        wins = after_cursor(wins, created_at=created_at, pk=pk)
+    wins = wins.order_by("-created_at", "-id")
+    page = list(wins_with_details(wins, viewer=viewer)[: limit + 1])
+    has_more = len(page) > limit
+    page = page[:limit]
+    return FeedPage(
+        wins=decorate(page, viewer=viewer),
+        next_cursor=encode_cursor(page[-1]) if has_more else None,
+        filters=filters or FeedFilters(),
+    )
+
+
 def feed_page(
     *,
     viewer: User,
@@ -252,18 +275,7 @@ def feed_page(
         wins = wins.filter(tags__name__iexact=filters.tag)
     if filters.author_id:
         wins = wins.filter(author_id=filters.author_id)
-    if cursor:
-        created_at, pk = decode_cursor(cursor)
-        wins = after_cursor(wins, created_at=created_at, pk=pk)
-    wins = wins.order_by("-created_at", "-id")
-    page = list(wins_with_details(wins, viewer=viewer)[: limit + 1])
-    has_more = len(page) > limit
-    page = page[:limit]
-    return FeedPage(
-        wins=decorate(page, viewer=viewer),
-        next_cursor=encode_cursor(page[-1]) if has_more else None,
-        filters=filters,
-    )
+    return cursor_page(wins, viewer=viewer, cursor=cursor, limit=limit, filters=filters)
 
 
 def tag_named(*, name: str) -> Tag | None:
@@ -310,17 +322,7 @@ def person_wins(
     """`person`'s wins (or the wins they were credited on) that `viewer` may see,
     newest first, one cursor page at a time. Raises InvalidCursor."""
     wins = _person_wins_queryset(viewer=viewer, person=person, credited=credited)
-    if cursor:
-        created_at, pk = decode_cursor(cursor)
-        wins = after_cursor(wins, created_at=created_at, pk=pk)
-    wins = wins.order_by("-created_at", "-id")
-    page = list(wins_with_details(wins, viewer=viewer)[: limit + 1])
-    has_more = len(page) > limit
-    page = page[:limit]
-    return FeedPage(
-        wins=decorate(page, viewer=viewer),
-        next_cursor=encode_cursor(page[-1]) if has_more else None,
-    )
+    return cursor_page(wins, viewer=viewer, cursor=cursor, limit=limit)
 
 
 @dataclass(frozen=True)
