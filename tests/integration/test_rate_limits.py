@@ -25,7 +25,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.factories import UserFactory
-from tests.integration.conftest import ROOT, VENV_BIN, child_env
+from tests.integration.conftest import ROOT, VENV_BIN, child_env, stop
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -80,12 +80,7 @@ def _gunicorn(env: dict[str, str], *, log: Path) -> Iterator[str]:
                 time.sleep(0.2)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 class Browser:
