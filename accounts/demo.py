@@ -112,6 +112,11 @@ DEMO_LOGINS = [
     DemoLogin("admin@example.com", "Ada Admin", "IT administrator", "Operaciones",
               manager="miguel.santos@example.com", is_staff=True, is_superuser=True),
 ]  # fmt: skip
+# The demo manager leads part of Customer Care: these people report to them
+# rather than to the head of the team, so the manager's weekly digest has a team
+# to talk about (grouped by person, the most celebrated wins, team totals).
+DEMO_MANAGER = "manager@example.com"
+DEMO_MANAGER_REPORTS = ["javier.moreno@example.com", "lucia.navarro@example.com"]
 
 
 @dataclass
@@ -216,7 +221,7 @@ def seed_people(
     if with_logins:
         for login in DEMO_LOGINS:
             manager = User.objects.filter(email=login.manager).first() if login.manager else None
-            _person(
+            user = _person(
                 email=login.email,
                 defaults={
                     "name": login.name,
@@ -234,4 +239,9 @@ def seed_people(
             done += 1
             if progress:
                 progress(done, total)
+        # Only people still under the team's head move: a second run, or a line
+        # changed since in the admin, is left as it is.
+        User.objects.filter(
+            email__in=DEMO_MANAGER_REPORTS, manager=leads.get("Customer Care")
+        ).update(manager=User.objects.filter(email=DEMO_MANAGER).first())
     return summary

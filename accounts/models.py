@@ -128,3 +128,65 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name.split(" ", 1)[0]
+
+
+# --------------------------------------------------------------------------
+# Notification preferences
+# --------------------------------------------------------------------------
+# What happens to people (the bell's lines, `feed.models.Notification`) and how
+# often each kind reaches them by email. The delivery itself is `feed.delivery`.
+class NotificationKind(models.TextChoices):
+    """What happened to someone, for the bell and for email preferences."""
+
+    REACTION = "reaction", _("Reactions to your wins")
+    COMMENT = "comment", _("Comments on your wins")
+    MENTION = "mention", _("Mentions of you")
+    CREDIT = "credit", _("Credits on a coworker's win")
+    CONSENT = "consent", _("Requests for your consent")
+
+
+class Cadence(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately")
+    DAILY = "daily", _("In a daily summary")
+    WEEKLY = "weekly", _("In a weekly summary")
+    NEVER = "never", _("Never")
+
+
+class EmailPreference(models.Model):
+    """How often a person gets one kind of email. No row means the default."""
+
+    class DigestScope(models.TextChoices):
+        DIRECT = "direct", _("My direct reports")
+        TREE = "tree", _("Everyone under me")
+
+    # Mentions and consent ask for something: at once. The rest can wait.
+    DEFAULTS = {
+        NotificationKind.REACTION: Cadence.DAILY,
+        NotificationKind.COMMENT: Cadence.DAILY,
+        NotificationKind.MENTION: Cadence.IMMEDIATELY,
+        NotificationKind.CREDIT: Cadence.IMMEDIATELY,
+        NotificationKind.CONSENT: Cadence.IMMEDIATELY,
+    }
+    # The manager digest is a kind of email of its own: weekly or never.
+    DIGEST = "digest"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=16)
+    cadence = models.CharField(_("how often"), max_length=16, choices=Cadence)
+    # Only for the digest: whose wins it gathers.
+    scope = models.CharField(
+        _("whose wins"), max_length=8, choices=DigestScope, default=DigestScope.DIRECT
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("email preference")
+        verbose_name_plural = _("email preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="accounts_email_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.cadence}"

@@ -140,8 +140,9 @@ AUTOCOMPLETE_MIN_LENGTH = 2
 @login_required
 @require_http_methods(["GET"])
 def autocomplete(request: HttpRequest) -> HttpResponse:
-    """People to credit, for the composer: `<li role="option">` items, each with a
-    `data-handle` to insert as `@handle`.
+    """People to credit or mention, for the composer's credit field and for any
+    text with @mentions: `<li role="option">` items, each with a `data-handle`
+    to insert as `@handle` (static/js/compose.js, static/js/mentions.js).
 
     `?q=` matches the start of a name, of any word of it, or of an email address
     (at least two characters; `@` is ignored). Only active people, never the

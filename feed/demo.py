@@ -53,10 +53,11 @@ from accounts.demo import DEMO_DOMAIN, DEMO_LOGINS
 from accounts.models import User
 from feed import images
 from feed.models import Comment, Credit, Reaction, Tag, Win
+from feed.notifications import notifications_muted
 from feed.photos import photo_files
 from feed.search import win_search_vector_update
 from feed.services import tags_for, win_create, win_update
-from feed.text import parse_hashtags
+from feed.text import parse_hashtags, render_body
 
 DEFAULT_WINS = 160
 SEED = 2026
@@ -1669,7 +1670,8 @@ def _write_curated(plans: list[_Plan], summary: WinSeedSummary, report: Callable
     needed = {p.author.pk for p in plans} | {c.pk for p in plans for c in p.credited}
     users = User.objects.in_bulk(needed)
     posted: list[tuple[Win, _Plan]] = []
-    with transaction.atomic():
+    # Old wins notify nobody now: `feed.demo_notifications` writes their history.
+    with transaction.atomic(), notifications_muted():
         for plan in plans:
             author = users[plan.author.pk]
             display, thumbnail = files.get(plan.picture, (None, None))
@@ -1728,6 +1730,7 @@ def _write_bulk(plans: list[_Plan], tag_ids: _TagIds, summary: WinSeedSummary) -
                 Win(
                     author_id=plan.author.pk,
                     body=plan.edit[0] if plan.edit else plan.body,
+                    body_html=render_body(plan.edit[0] if plan.edit else plan.body),
                     visibility=plan.visibility,
                     team_id=plan.author.team_id,
                     created_at=plan.created_at,

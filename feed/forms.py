@@ -68,7 +68,8 @@ class WinForm(forms.Form):
         label=_("Your win"),
         max_length=WIN_BODY_MAX_LENGTH,
         strip=True,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        # `data-mentions`: static/js/mentions.js suggests people after an "@".
+        widget=forms.Textarea(attrs={"rows": 4, "data-mentions": ""}),
         error_messages={
             "required": _("Write a few words about your win."),
             "max_length": _(

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import NotificationKind
+
 # Long enough for a paragraph and a link, short enough to post in thirty seconds.
 WIN_BODY_MAX_LENGTH = 1000
 COMMENT_BODY_MAX_LENGTH = 1000
@@ -78,6 +80,10 @@ class Win(models.Model):
         related_name="wins",
     )
     body = models.TextField(_("text"), max_length=WIN_BODY_MAX_LENGTH)
+    # `body` as safe HTML (`feed.text.render_body`), written with it by the services:
+    # a page of cards shows stored text instead of rendering every body at every view.
+    # Mentions are linked when shown, as they carry people's names.
+    body_html = models.TextField(blank=True, default="", editable=False)
     visibility = models.CharField(
         _("visible to"), max_length=16, choices=Visibility, default=Visibility.EVERYONE
     )
@@ -282,3 +288,147 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} ({self.get_status_display()})"
+
+
+# --------------------------------------------------------------------------
+# Notifications and outgoing email
+# --------------------------------------------------------------------------
+# A `Notification` is the line in the bell's list ("Ana and 4 others reacted to
+# your win"). An `Email` is one message that is due: recipient, kind and period
+# are unique together, so a message can be recorded once and only once, and its
+# state says how far its delivery got (see `feed.delivery`). How often each
+# kind reaches someone by email is `accounts.models.EmailPreference`.
+class Notification(models.Model):
+    """One line in a person's notifications.
+
+    Reactions to a win are grouped while unread: one row per win, with the
+    people who reacted in `actors` and the latest of them in `actor`.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    actors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    actor_count = models.PositiveIntegerField(_("people"), default=1)
+    win = models.ForeignKey(
+        "feed.Win", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "feed.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The latest activity: a new reaction on a grouped row moves it to the top.
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "-updated_at", "-id"], name="notif_recipient_recent"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notif_recipient_unread",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "win"],
+                condition=Q(kind="reaction", read_at__isnull=True),
+                name="notif_one_unread_reaction_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient_id}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class Email(models.Model):
+    """One email that is due, recorded with what caused it.
+
+    `(recipient, kind, period)` is unique: the period names what the message is
+    about (a notification and its count, a day, an ISO week), so recording it a
+    second time is impossible whatever runs twice. The delivery moves `state`
+    from pending to sending to sent, or back to pending with a later
+    `next_attempt_at` after an error, until `attempts` reaches the cap: failed.
+    """
+
+    class Kind(models.TextChoices):
+        REACTION = "reaction", _("Reaction")
+        COMMENT = "comment", _("Comment")
+        MENTION = "mention", _("Mention")
+        CREDIT = "credit", _("Credit")
+        CONSENT = "consent", _("Consent request")
+        DAILY_SUMMARY = "daily", _("Daily summary")
+        WEEKLY_SUMMARY = "weekly", _("Weekly summary")
+        DIGEST = "digest", _("Manager digest")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not needed any more")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    period = models.CharField(_("period"), max_length=40)
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # Who is sending it and since when: the Celery task's id and the time it
+    # claimed the row. A row left `sending` longer than the lease is abandoned.
+    claimed_by = models.CharField(max_length=64, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("handed to a worker"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "period"], name="notif_email_once_per_period"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["state", "next_attempt_at"],
+                condition=Q(state__in=["pending", "sending"]),
+                name="notif_email_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period} to {self.recipient_id}"

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from feed.models import Comment, Credit, Reaction, Tag, Win
 from feed.photos import THUMBNAIL_MAX_SIDE
-from feed.text import handle_for, parse_hashtags, render_text
+from feed.text import handle_for, link_mentions, parse_hashtags, render_body, render_text
 
 FEED_PAGE_SIZE = 20
 # Comments shown under a win in the feed; its own page shows them all.
@@ -148,7 +148,8 @@ class _Urls:
 
 
 def decorate(wins: list[Win], *, viewer: User) -> list[Win]:
-    """Attach what templates show: rendered text, reaction summary, the viewer's reactions.
+    """Attach what templates show: the text as HTML (`text_html`, on wins and
+    comments), reaction summary, the viewer's reactions.
 
     Also `reacted_people` (everyone who reacted, once each, first reaction first),
     `thumbnail_width` (for `srcset`; None without a thumbnail) and `chip_tags`
@@ -173,7 +174,11 @@ def decorate(wins: list[Win], *, viewer: User) -> list[Win]:
         }
         credited = [urls.person(credit.user) for credit in win.credits.all()]
         win.credited_people = credited
-        win.body_html = render_text(win.body, people={handle_for(p.email): p for p in credited})
+        # Stored when the win was saved; rendered here only for a row written without it.
+        win.text_html = link_mentions(
+            win.body_html or render_body(win.body),
+            people={handle_for(p.email): p for p in credited},
+        )
         counts = Counter(reaction.kind for reaction in win.reactions.all())
         reacted = {(reaction.user_id, reaction.kind) for reaction in win.reactions.all()}
         reacted_by: dict[str, list[User]] = {}
@@ -203,7 +208,7 @@ def decorate(wins: list[Win], *, viewer: User) -> list[Win]:
             comment.delete_url = urls("feed:comment_delete", comment.pk)
             comment.report_url = urls("feed:report_comment", comment.pk)
             people = {handle_for(p.email): p for p in comment.mentions.all()}
-            comment.body_html = render_text(comment.body, people=people)
+            comment.text_html = render_text(comment.body, people=people)
         win.visible_comments = comments
         win.latest_comments = comments[-INLINE_COMMENTS:]
     return wins

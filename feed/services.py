@@ -10,23 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from feed.images import decode_upload
 from feed.models import Comment, Credit, Reaction, Report, Tag, Win
+from feed.notifications import notify_comment, notify_credits, notify_reaction
 from feed.photos import photo_files
 from feed.search import win_search_vector_update
-from feed.text import handle_for, parse_hashtags, parse_mentions
+from feed.text import handle_for, parse_hashtags, parse_mentions, render_body
 
 
 # --------------------------------------------------------------------------
@@ -103,6 +108,7 @@ def win_create(
     win = Win(
         author=author,
         body=body,
+        body_html=render_body(body),
         visibility=visibility,
         team_id=author.team_id,
         image_alt=image_alt.strip(),
@@ -170,10 +176,11 @@ def _set_tags_and_credits(*, win: Win, tag_names: Sequence[str], credited: Seque
     _check_credits_in_team(win=win, people=people.values())
     existing = set(win.credits.values_list("user_id", flat=True))
     win.credits.exclude(user_id__in=people).delete()
+    new = [person for pk, person in people.items() if pk not in existing]
     Credit.objects.bulk_create(
-        [Credit(win=win, user_id=pk) for pk in people if pk not in existing],
-        ignore_conflicts=True,
+        [Credit(win=win, user=person) for person in new], ignore_conflicts=True
     )
+    notify_credits(win=win, people=new)
 
 
 def _check_credits_in_team(*, win: Win, people: Iterable[User]) -> None:
@@ -227,6 +234,7 @@ def win_update(
         raise ValidationError(_("Write a few words about your win."), code="empty")
     _check_visibility(author=editor, visibility=visibility)
     win.body = body
+    win.body_html = render_body(body)
     if visibility != win.visibility:
         win.visibility = visibility
         win.team_id = editor.team_id
@@ -339,6 +347,62 @@ def win_image_fail(*, win_id: int) -> None:
         transaction.on_commit(partial(_files_delete, storage, names), robust=True)
 
 
+# A photo still processing a day after its win was posted has been queued again
+# by every sweep since: it is given up on, so its card stops saying "processing".
+WIN_IMAGE_GIVE_UP_AFTER = timedelta(days=1)
+# Wins queued again (or given up on) per sweep, at most: after a long outage the
+# backlog reaches the workers over a few sweeps instead of all at once.
+WIN_IMAGE_SWEEP_BATCH = 200
+
+
+@dataclass(frozen=True)
+class ImageSweep:
+    """What `win_images_sweep` did: the ids of the wins queued again and given up on."""
+
+    requeued: list[int]
+    given_up: list[int]
+
+
+def win_images_sweep(*, now: datetime | None = None) -> ImageSweep:
+    """Rescue photos stuck in `processing` because their task was lost (the broker
+    was down after the commit, a worker was killed).
+
+    A photo waits from the moment its win was posted, or last edited (a new photo
+    is an edit). After `settings.WIN_IMAGE_STUCK_MINUTES` its `win_image_process`
+    task is queued again; after `WIN_IMAGE_GIVE_UP_AFTER` (or twice the former,
+    if longer) it is marked as failed by `win_image_fail`: the win stays posted,
+    without the photo. A task that gives up by itself (an unreadable source,
+    storage failing through every retry) has marked the photo as failed already.
+
+    Safe to repeat and to run beside the tasks: processing and failing both
+    re-check the status under a lock, so a photo that was only slow is processed
+    once. At most `WIN_IMAGE_SWEEP_BATCH` of each per run, the longest waiting
+    first. A broker that is down raises (the next sweep tries again).
+    """
+    from feed.tasks import win_image_process  # tasks import this module
+
+    now = now or timezone.now()
+    stuck_after = timedelta(minutes=max(1, settings.WIN_IMAGE_STUCK_MINUTES))
+    give_up_after = max(WIN_IMAGE_GIVE_UP_AFTER, 2 * stuck_after)
+    processing = (
+        Win.objects.filter(image_status=Win.ImageStatus.PROCESSING)
+        .alias(waiting_since=Coalesce("edited_at", "created_at"))
+        .order_by("waiting_since", "pk")
+        .values_list("pk", flat=True)
+    )
+    hopeless = processing.filter(waiting_since__lte=now - give_up_after)
+    given_up = list(hopeless[:WIN_IMAGE_SWEEP_BATCH])
+    for win_id in given_up:
+        win_image_fail(win_id=win_id)
+    stuck = processing.filter(
+        waiting_since__lte=now - stuck_after, waiting_since__gt=now - give_up_after
+    )
+    requeued = list(stuck[:WIN_IMAGE_SWEEP_BATCH])
+    for win_id in requeued:
+        win_image_process.delay(win_id)
+    return ImageSweep(requeued=requeued, given_up=given_up)
+
+
 # --------------------------------------------------------------------------
 # Reactions
 # --------------------------------------------------------------------------
@@ -355,9 +419,10 @@ def reaction_toggle(*, win: Win, user: User, kind: str) -> bool:
     if deleted:
         Win.objects.filter(pk=win.pk).update(reaction_count=F("reaction_count") - deleted)
         return False
-    _reaction, created = Reaction.objects.get_or_create(win=win, user=user, kind=kind)
+    reaction, created = Reaction.objects.get_or_create(win=win, user=user, kind=kind)
     if created:
         Win.objects.filter(pk=win.pk).update(reaction_count=F("reaction_count") + 1)
+        notify_reaction(reaction=reaction)
     return True
 
 
@@ -366,15 +431,18 @@ def reaction_toggle(*, win: Win, user: User, kind: str) -> bool:
 # --------------------------------------------------------------------------
 @transaction.atomic
 def comment_create(*, win: Win, author: User, body: str) -> Comment:
-    """Comment on a win; `@mentions` in the text are recorded."""
+    """Comment on a win; `@mentions` in the text are recorded. The win's author
+    and the people mentioned are notified (`feed.notifications`)."""
     body = body.strip()
     if not body:
         raise ValidationError(_("Write a comment first."), code="empty")
     comment = Comment(win=win, author=author, body=body)
     comment.full_clean()
     comment.save()
-    comment.mentions.set(people_mentioned(text=body, exclude=author))
+    mentioned = people_mentioned(text=body, exclude=author)
+    comment.mentions.set(mentioned)
     Win.objects.filter(pk=win.pk).update(comment_count=F("comment_count") + 1)
+    notify_comment(comment=comment, mentioned=mentioned)
     return comment
 
 

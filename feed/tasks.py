@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
+from feed import delivery
 from feed.services import win_image_fail
 from feed.services import win_image_process as win_image_process_service
+from feed.services import win_images_sweep as win_images_sweep_service
+
+logger = logging.getLogger(__name__)
 
 # Storage that is briefly unavailable (a full disk, a network volume that
 # blinks) is retried with growing pauses for about ten minutes; then the photo
@@ -27,3 +33,50 @@ def win_image_process(self, win_id: int) -> None:
             win_image_fail(win_id=win_id)
             return
         raise self.retry(exc=error, countdown=20 * 2**self.request.retries) from error
+
+
+@shared_task(name="feed.win_images_sweep")
+def win_images_sweep() -> None:
+    """Periodic (beat): queue again the photos whose task was lost, give up on the
+    hopeless ones (see `feed.services.win_images_sweep`). Safe to run at any time."""
+    sweep = win_images_sweep_service()
+    if sweep.requeued or sweep.given_up:
+        logger.warning(
+            "Stuck photos: queued again for wins %s; given up for wins %s",
+            sweep.requeued,
+            sweep.given_up,
+        )
+
+
+# A batch sends up to `delivery.BATCH_SIZE` messages, each bounded by the
+# mail server's timeout, so it gets more time than the default limits.
+@shared_task(name="feed.emails_send", bind=True, soft_time_limit=600, time_limit=660)
+def emails_send(self, ids: list[int]) -> dict[str, int]:
+    """Send the due emails among `ids`. Errors are recorded in each row and
+    retried by `delivery` itself, so the task never retries as a whole."""
+    return delivery.emails_send(ids=ids, claimer=self.request.id or "inline")
+
+
+@shared_task(name="feed.emails_sweep")
+def emails_sweep() -> dict[str, int]:
+    """Hand over emails that waited too long and take back abandoned ones."""
+    return delivery.emails_sweep()
+
+
+@shared_task(name="feed.summaries_plan")
+def summaries_plan() -> int:
+    """Record the daily and weekly summaries that are due (beat, every 15 minutes)."""
+    from feed.summaries import summaries_plan as plan
+
+    return plan()
+
+
+# Planning thousands of managers takes longer than the default limit allows. Each
+# chunk commits on its own, so a run cut short keeps its rows and the next run
+# (15 minutes later) plans the rest.
+@shared_task(name="feed.digests_plan", soft_time_limit=600, time_limit=660)
+def digests_plan() -> int:
+    """Record the manager digests that are due (beat, every 15 minutes); returns how many."""
+    from feed.digests import digests_plan as plan
+
+    return len(plan())

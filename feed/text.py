@@ -9,7 +9,7 @@ A mention is `@` followed by the local part of a coworker's email address
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import nh3
 from django.urls import reverse
@@ -49,12 +49,42 @@ def render_text(text: str, *, people: Mapping[str, object] | None = None) -> Saf
 
     `people` maps handles to users (anything with `pk` and `display_name`); an
     unknown handle stays plain text, so a mention never reveals who exists.
+    The same as `link_mentions(render_body(text), people=people)`.
     """
-    people = people or {}
+    return link_mentions(render_body(text), people=people)
+
+
+def render_body(text: str) -> SafeString:
+    """`text` escaped and sanitised, with URLs and `#tags` linked and line breaks kept,
+    and `@mentions` left as typed.
+
+    It depends on nothing but `text`, so it can be stored with what it renders
+    (`Win.body_html`, written by the services) instead of being worked out at
+    every view: escaping, `urlize` and `nh3` are most of a card's Python. Mentions
+    name people, whose names change, so they are linked when shown (`link_mentions`).
+    """
     html = urlize(escape(text), nofollow=True, autoescape=False)
-    html = _link_outside_anchors(html, people)
+    html = _link_outside_anchors(html, HASHTAG_RE, _hashtag_link)
     paragraphs = [p.replace("\n", "<br>") for p in re.split(r"\n{2,}", html.strip()) if p]
-    html = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return _clean("".join(f"<p>{p}</p>" for p in paragraphs))
+
+
+def link_mentions(html: str, *, people: Mapping[str, object] | None = None) -> SafeString:
+    """`html` made by `render_body`, with the `@mentions` of `people` linked to them.
+
+    `people` maps handles to users, as for `render_text`. Text with no mention
+    of them comes back as it is, without another pass of the sanitiser.
+    """
+    if not people or "@" not in html:
+        return mark_safe(html)  # noqa: S308 - made by render_body: escaped and sanitised
+    linked = _link_outside_anchors(html, MENTION_RE, lambda m: _mention_link(m, people))
+    if linked == html:
+        return mark_safe(html)  # noqa: S308 - as above
+    # The links hold names: the result goes through the sanitiser again, as a whole.
+    return _clean(linked)
+
+
+def _clean(html: str) -> SafeString:
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -62,17 +92,16 @@ def render_text(text: str, *, people: Mapping[str, object] | None = None) -> Saf
         link_rel="nofollow noopener",
         url_schemes={"http", "https", "mailto"},
     )
-    return mark_safe(cleaned)  # noqa: S308 - escaped above, then sanitised by nh3
+    return mark_safe(cleaned)  # noqa: S308 - escaped first, then sanitised by nh3
 
 
-def _link_outside_anchors(html: str, people: Mapping[str, object]) -> str:
-    # Split on anchors made by urlize so tags inside URLs are left alone.
+def _link_outside_anchors(html: str, pattern: re.Pattern, link: Callable[[re.Match], str]) -> str:
+    # Split on anchors (urlize's, or links made before) so that a `#` or an `@`
+    # inside a URL or a link's text is left alone.
     parts = re.split(r"(<a [^>]*>.*?</a>)", html)
     for index, part in enumerate(parts):
-        if part.startswith("<a "):
-            continue
-        part = HASHTAG_RE.sub(_hashtag_link, part)
-        parts[index] = MENTION_RE.sub(lambda m: _mention_link(m, people), part)
+        if not part.startswith("<a "):
+            parts[index] = pattern.sub(link, part)
     return "".join(parts)
 
 
@@ -89,5 +118,7 @@ def _mention_link(match: re.Match, people: Mapping[str, object]) -> str:
     person = people.get(handle.lower())
     if person is None:
         return match.group(0)
-    url = reverse("accounts:profile", kwargs={"pk": person.pk})
+    # `feed.selectors.decorate` sets `profile_url` on the people of a page.
+    url = getattr(person, "profile_url", None)
+    url = url or reverse("accounts:profile", kwargs={"pk": person.pk})
     return f'<a class="mention" href="{url}">@{escape(person.display_name)}</a>{rest}'

@@ -95,6 +95,9 @@ def _celery_in_process(request):
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = eager
     app.conf.task_eager_propagates = eager
+    # `shared_task`s run through the current app, and a `Celery(...)` client made by
+    # an earlier test in this process became current: every test starts with ours.
+    app.set_current()
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 

@@ -144,22 +144,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 REDIS_URL = env("REDIS_URL", default="")
 
 # allauth's rate limits count in the cache, so it must be one that every web
-# process shares: Redis when there is one, the database otherwise.
+# process shares: Redis when there is one, the database otherwise. With Redis,
+# the database cache stands in while Redis does not answer (wins_net/cache.py),
+# so an outage neither breaks sign-in nor turns the limits off.
+_DATABASE_CACHE = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "wins_cache",
+}
 if REDIS_URL:
     CACHES = {
         "default": {
+            "BACKEND": "wins_net.cache.RedisWithDatabaseFallback",
+            "OPTIONS": {"primary": "redis", "fallback": "database"},
+        },
+        "redis": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        },
+        "database": _DATABASE_CACHE,
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "wins_cache",
-        }
-    }
+    CACHES = {"default": _DATABASE_CACHE}
 
 # --------------------------------------------------------------------------
 # Authentication (django-allauth)
@@ -263,6 +269,11 @@ STORAGES = {
 # Uploads above this size are refused before they are read into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A win's photo still "processing" after this many minutes lost its task (a broker
+# down when it was posted, a killed worker): `feed.win_images_sweep` queues it again.
+# Longer than the task's own retries (about 10 minutes, see feed/tasks.py), so a
+# photo that is merely retrying is left alone.
+WIN_IMAGE_STUCK_MINUTES = env.int("WIN_IMAGE_STUCK_MINUTES", default=15)
 
 # --------------------------------------------------------------------------
 # Email
@@ -323,7 +334,38 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic work; each entry calls the same function as a management command.
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
+CELERY_BEAT_SCHEDULE: dict = {
+    "email-sweep": {
+        "task": "feed.emails_sweep",
+        "schedule": env.float("EMAIL_SWEEP_SECONDS", default=60.0),
+    },
+    "summaries-plan": {"task": "feed.summaries_plan", "schedule": 15 * 60.0},
+    # A lost photo task is queued again within about 15 to 25 minutes.
+    "win-images-sweep": {
+        "task": "feed.win_images_sweep",
+        "schedule": 10 * 60.0,
+        "options": {"expires": 9 * 60},
+    },
+    # Each manager's digest goes out from Monday 08:00 in their own time zone:
+    # planning every 15 minutes sends it within a quarter of an hour of that.
+    "digests-plan": {"task": "feed.digests_plan", "schedule": 15 * 60.0},
+}
+
+# --------------------------------------------------------------------------
+# Email delivery (feed.delivery)
+# --------------------------------------------------------------------------
+# A message is tried this many times, waiting EMAIL_RETRY_SECONDS, then twice
+# as long after each failure (60 s base: about an hour in all), then it fails
+# for good and shows in the admin with its error.
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=6)
+EMAIL_RETRY_SECONDS = env.float("EMAIL_RETRY_SECONDS", default=60.0)
+# A message left "sending" this long was abandoned by a worker that died; it
+# must exceed the send task's time limit (660 s).
+EMAIL_SENDING_LEASE_SECONDS = env.int("EMAIL_SENDING_LEASE_SECONDS", default=15 * 60)
+# Due messages not picked up after this long are handed to a worker again.
+EMAIL_SWEEP_GRACE_SECONDS = env.int("EMAIL_SWEEP_GRACE_SECONDS", default=120)
 
 # --------------------------------------------------------------------------
 # Security

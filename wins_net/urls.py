@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("feed.urls_notifications")),
     path("", include("feed.urls")),
 ]
 

@@ -75,7 +75,7 @@ def _gunicorn(env: dict[str, str], *, log: Path) -> Iterator[str]:
                 try:
                     if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
                         break
-                except requests.ConnectionError:
+                except requests.RequestException:  # not listening yet, or still booting
                     pass
                 time.sleep(0.2)
             yield url

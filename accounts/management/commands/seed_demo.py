@@ -2,11 +2,14 @@
 `manage.py seed_demo`: a demo organisation a newcomer can click through.
 
 People, teams and logins come from `accounts.demo`; eight weeks of wins, with
-their reactions, comments, tags and pictures, from `feed.demo`. `--users N
---wins M` makes it big enough for benchmarks.
+their reactions, comments, tags and pictures, from `feed.demo`; the demo
+logins' notifications from `feed.demo_notifications`. `--users N --wins M` makes it
+big enough for benchmarks.
 
 Idempotent: run it as often as you like. The demo logins share a published
-password, so they are created only in DEBUG, or when `--force` says so.
+password, so they are created only in DEBUG, or when `--force` says so. In
+DEBUG it also records last week's manager digests (`send_digests` does the
+same), so the demo manager's email is in the mail output right after `make run`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_PASSWORD, seed_people
 from feed.demo import DEFAULT_WINS, seed_wins
+from feed.demo_notifications import seed_notifications
+from feed.digests import digests_plan
 from wins_net.progress import Progress
 
 
@@ -71,6 +76,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         posted = seed_wins(count=wins, progress=progress)
         seconds = time.monotonic() - started
+        notified = seed_notifications()
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -80,7 +86,15 @@ class Command(BaseCommand):
                 f"{posted.team_only} team-only, {posted.edited} edited), "
                 f"{posted.reactions} reactions, {posted.comments} comments, "
                 f"{posted.credits} credits, {posted.images} images "
-                f"(wins seeded in {seconds:.1f} s)."
+                f"(wins seeded in {seconds:.1f} s); {notified} notifications for the demo logins."
             )
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}): {', '.join(summary.logins)}")
+        if settings.DEBUG:
+            # Last week's manager digests now, not at beat's next run: the worker of
+            # `make run` writes them to the development mail output (var/mail/) as it
+            # starts. Once per manager and week, so running the seed again adds none.
+            digests = digests_plan(force=True)
+            self.stdout.write(
+                f"Manager digests of last week: {len(digests)} recorded, sent by the worker."
+            )

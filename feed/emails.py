@@ -1,0 +1,128 @@
+"""
+What each kind of email says: one builder per kind, turning a row into a message.
+
+A builder returns the template and context of the message, or None when it is
+no longer wanted (the person turned that kind off, the win is gone or no longer
+visible to them, there is nothing left to say); the row is then skipped, not
+sent. `message_build` adds what every email carries: the row's deterministic
+Message-ID and one-click unsubscribe (RFC 8058), with a visible link too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+
+from accounts.models import Cadence, NotificationKind
+from feed.models import Email, Notification, Win
+from feed.notification_selectors import decorate
+from feed.notifications import cadence_for, unsubscribe_token
+from feed.periods import Period, period_from_key
+from wins_net.emails import email_render
+
+Built = tuple[str, dict] | None
+# What a single notification's email quotes of the comment or win.
+QUOTE_CHARS = 300
+
+
+def message_build(*, email: Email) -> EmailMultiAlternatives | None:
+    """The message for `email`, rendered in its recipient's language, or None."""
+    built = BUILDERS[email.kind](email)
+    if built is None:
+        return None
+    template, context = built
+    unsubscribe_url = settings.SITE_URL + reverse(
+        "notifications:unsubscribe",
+        kwargs={"token": unsubscribe_token(user=email.recipient, email_kind=email.kind)},
+    )
+    context = {
+        **context,
+        "email": email,
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+    }
+    headers = {
+        "Message-ID": email.message_id,
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    return email_render(template=template, to=email.recipient, context=context, headers=headers)
+
+
+def _notification(email: Email) -> Built:
+    """One notification sent at once: someone reacted, commented, mentioned or credited."""
+    notification = (
+        Notification.objects.filter(pk=email.notification_id)
+        .select_related("actor", "win", "win__author", "comment")
+        .first()
+    )
+    if notification is None or notification.win is None:
+        return None
+    recipient = email.recipient
+    if cadence_for(user=recipient, kind=notification.kind) != Cadence.IMMEDIATELY:
+        return None
+    if not Win.objects.visible_to(recipient).filter(pk=notification.win_id).exists():
+        return None
+    decorate(notification, excerpt_chars=QUOTE_CHARS)
+    return "notification", {
+        "notification": notification,
+        "win": notification.win,
+        "win_url": settings.SITE_URL + notification.win.get_absolute_url(),
+        # The win, or the comment in it; and what the message quotes of it.
+        "link": settings.SITE_URL + notification.url,
+        "quote": notification.excerpt,
+    }
+
+
+def summary_notifications(*, recipient, cadence: str, period: Period) -> list[Notification]:
+    """The notifications a summary gathers: kinds `recipient` wants at `cadence`,
+    with activity in `period`, about wins they may still see."""
+    kinds = [k for k in NotificationKind.values if cadence_for(user=recipient, kind=k) == cadence]
+    if not kinds:
+        return []
+    return list(
+        Notification.objects.filter(
+            recipient=recipient,
+            kind__in=kinds,
+            updated_at__gte=period.start,
+            updated_at__lt=period.end,
+            win__in=Win.objects.visible_to(recipient),
+        )
+        .select_related("actor", "win", "win__author", "comment")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def _summary(email: Email, *, cadence: str) -> Built:
+    recipient = email.recipient
+    period = period_from_key(key=email.period, time_zone=recipient.time_zone)
+    notifications = summary_notifications(recipient=recipient, cadence=cadence, period=period)
+    if not notifications:
+        return None
+    for notification in notifications:
+        decorate(notification)  # `url` (made absolute here) and `excerpt`
+        notification.url = settings.SITE_URL + notification.url
+    return "summary", {
+        "notifications": notifications,
+        "period": period,
+        "is_daily": cadence == Cadence.DAILY,
+        "notifications_url": settings.SITE_URL + reverse("notifications:list"),
+    }
+
+
+def _digest(email: Email) -> Built:
+    from feed.digests import digest_email_context
+
+    return digest_email_context(email=email)
+
+
+BUILDERS: dict[str, Callable[[Email], Built]] = {
+    **dict.fromkeys(NotificationKind.values, _notification),
+    Email.Kind.DAILY_SUMMARY: lambda email: _summary(email, cadence=Cadence.DAILY),
+    Email.Kind.WEEKLY_SUMMARY: lambda email: _summary(email, cadence=Cadence.WEEKLY),
+    Email.Kind.DIGEST: _digest,
+}

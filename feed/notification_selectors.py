@@ -1,0 +1,127 @@
+"""
+Reads of a person's notifications: the list under the bell and its unread count.
+
+Both start from `notifications_for`, which keeps only what its recipient may
+still see: a line about a win that was hidden by moderators or turned team-only
+since is left out of the list and of the count alike, so the bell never counts
+something the list does not show. Pages are cut by a cursor on
+(updated_at, id), as the feed is, so an old page costs what the first one does.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.text import Truncator
+
+from accounts.models import User
+from feed.models import Notification, Win
+from feed.selectors import InvalidCursor, decode_cursor
+
+__all__ = [
+    "NOTIFICATIONS_PAGE_SIZE",
+    "InvalidCursor",
+    "NotificationPage",
+    "decorate",
+    "notification_one",
+    "notification_page",
+    "notifications_for",
+    "unread_count",
+]
+
+# Enough to read a busy week at once; a page is one query whatever its size.
+NOTIFICATIONS_PAGE_SIZE = 50
+# What a line quotes of a comment or a win: enough to recognise it.
+EXCERPT_CHARS = 140
+
+
+@dataclass
+class NotificationPage:
+    notifications: list[Notification]
+    next_cursor: str | None
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    """`user`'s notifications about wins they may see, newest first."""
+    # A semi-join: the database probes the wins of this person's notifications
+    # by primary key. (OR-ing in `win__isnull=True` would turn it into a scan of
+    # every visible win per request, so a future kind about no win needs its own
+    # query, not a branch here.)
+    visible = Win.objects.visible_to(user).filter(pk=OuterRef("win_id"))
+    return Notification.objects.filter(Exists(visible), recipient=user).order_by(
+        "-updated_at", "-id"
+    )
+
+
+def unread_count(*, user: User) -> int:
+    """How many of `user`'s visible notifications are unread: one query."""
+    if not user.is_authenticated:
+        return 0
+    return notifications_for(user=user).filter(read_at__isnull=True).count()
+
+
+def encode_cursor(notification: Notification) -> str:
+    raw = f"{notification.updated_at.isoformat()}|{notification.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def notification_page(
+    *, user: User, cursor: str | None = None, size: int = NOTIFICATIONS_PAGE_SIZE
+) -> NotificationPage:
+    """One page of `user`'s notifications, each with `url` and `excerpt` set.
+
+    One query, with the actor, the win and the comment joined in. Raises
+    InvalidCursor for a cursor `encode_cursor` did not make.
+    """
+    notifications = notifications_for(user=user).select_related("actor", "win", "comment")
+    if cursor:
+        updated_at, pk = decode_cursor(cursor)
+        notifications = notifications.filter(
+            Q(updated_at__lt=updated_at) | Q(updated_at=updated_at, pk__lt=pk),
+            updated_at__lte=updated_at,
+        )
+    rows = list(notifications[: size + 1])
+    next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
+    rows = rows[:size]
+    for notification in rows:
+        decorate(notification)
+    return NotificationPage(notifications=rows, next_cursor=next_cursor)
+
+
+def notification_one(*, user: User, pk: int) -> Notification | None:
+    """One of `user`'s visible notifications, with `url` and `excerpt` set, or None
+    (for another person's, one about a win they may not see, or no such id)."""
+    notification = (
+        notifications_for(user=user).select_related("actor", "win", "comment").filter(pk=pk).first()
+    )
+    if notification is not None:
+        decorate(notification)
+    return notification
+
+
+def decorate(notification: Notification, *, excerpt_chars: int = EXCERPT_CHARS) -> Notification:
+    """Set where the line leads (`url`, relative) and what it quotes (`excerpt`):
+    the comment, else the win's text. Needs `win` and `comment` loaded.
+
+    A comment hidden by moderators is neither quoted nor linked to, and the
+    win's text does not stand in for it.
+    """
+    win, comment = notification.win, notification.comment
+    shown_comment = comment if comment is not None and not comment.is_hidden else None
+    notification.url = ""
+    notification.excerpt = ""
+    if win is not None:
+        notification.url = win.get_absolute_url()
+        if shown_comment is not None:
+            notification.url += f"#comment-{shown_comment.pk}"
+    if shown_comment is not None:
+        notification.excerpt = _excerpt(shown_comment.body, excerpt_chars)
+    elif win is not None and comment is None:
+        notification.excerpt = _excerpt(win.body, excerpt_chars)
+    return notification
+
+
+def _excerpt(text: str, chars: int) -> str:
+    return Truncator(" ".join(text.split())).chars(chars)

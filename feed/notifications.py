@@ -1,0 +1,224 @@
+"""
+Telling people what happened: the bell's notifications, their email, preferences.
+
+The feed's services call `notify_*` inside their own transaction, so a
+notification and the email it makes due exist exactly when their cause does.
+Nobody is told about their own doing, and nobody is told about a win they may
+not see (`Win.objects.visible_to`): a team-only win never reaches outside the
+team, whatever mentions it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Cadence, EmailPreference, NotificationKind, User
+from feed.delivery import email_record
+from feed.models import Comment, Email, Notification, Reaction, Win
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+_muted: ContextVar[bool] = ContextVar("notifications_muted", default=False)
+
+
+@contextmanager
+def notifications_muted() -> Iterator[None]:
+    """Inside this block nobody is notified: for writing history (the demo data
+    backdates wins posted through the feed's services), never for real activity."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+# --------------------------------------------------------------------------
+# Preferences
+# --------------------------------------------------------------------------
+def cadence_for(*, user: User, kind: str) -> str:
+    """How often `user` wants `kind` by email: their choice, or the default."""
+    preference = EmailPreference.objects.filter(user=user, kind=kind).first()
+    if preference is not None:
+        return preference.cadence
+    if kind == EmailPreference.DIGEST:
+        return Cadence.WEEKLY
+    return EmailPreference.DEFAULTS[kind]
+
+
+def preference_set(
+    *, user: User, kind: str, cadence: str, scope: str | None = None
+) -> EmailPreference:
+    """Choose how often `kind` arrives by email. Idempotent.
+
+    The manager digest (`EmailPreference.DIGEST`) is weekly or never, with a scope
+    (direct reports or the whole tree). Raises ValidationError for a kind or
+    cadence that does not exist.
+    """
+    if kind == EmailPreference.DIGEST:
+        if cadence not in (Cadence.WEEKLY, Cadence.NEVER):
+            raise ValidationError(_("The digest is weekly or never."), code="cadence")
+    elif kind not in NotificationKind.values:
+        raise ValidationError(_("That kind of notification does not exist."), code="kind")
+    if cadence not in Cadence.values:
+        raise ValidationError(_("Choose how often."), code="cadence")
+    defaults = {"cadence": cadence, "updated_at": timezone.now()}
+    if scope is not None:
+        if scope not in EmailPreference.DigestScope.values:
+            raise ValidationError(_("Choose whose wins the digest gathers."), code="scope")
+        defaults["scope"] = scope
+    preference, _created = EmailPreference.objects.update_or_create(
+        user=user, kind=kind, defaults=defaults
+    )
+    return preference
+
+
+# The kinds one unsubscribe link turns off: a summary gathers every kind sent in it.
+def kinds_of_email(*, user: User, email_kind: str) -> list[str]:
+    if email_kind == Email.Kind.DIGEST:
+        return [EmailPreference.DIGEST]
+    if email_kind in (Email.Kind.DAILY_SUMMARY, Email.Kind.WEEKLY_SUMMARY):
+        return [k for k in NotificationKind.values if cadence_for(user=user, kind=k) == email_kind]
+    return [email_kind]
+
+
+def unsubscribe_token(*, user: User, email_kind: str) -> str:
+    """A signed token naming a person and a kind of email; it never expires."""
+    return signing.dumps({"u": user.pk, "k": email_kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_read(*, token: str) -> tuple[User, str]:
+    """The person and email kind of a token. Raises signing.BadSignature (or
+    User.DoesNotExist) for a token that was not made here or whose person is gone."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if data.get("k") not in Email.Kind.values:
+        raise signing.BadSignature("Unknown kind")
+    return User.objects.get(pk=data["u"], is_active=True), data["k"]
+
+
+@transaction.atomic
+def email_unsubscribe(*, user: User, email_kind: str) -> list[str]:
+    """Turn off the kinds of email that `email_kind` stands for. Idempotent;
+    returns the preference kinds now set to never."""
+    kinds = kinds_of_email(user=user, email_kind=email_kind)
+    for kind in kinds:
+        preference_set(user=user, kind=kind, cadence=Cadence.NEVER)
+    return kinds
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark `user`'s notifications read: those in `ids`, or all. Others' ids are ignored."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+# --------------------------------------------------------------------------
+# What happened
+# --------------------------------------------------------------------------
+def _may_be_told(*, recipient: User, actor: User | None, win: Win) -> bool:
+    if _muted.get() or not recipient.is_active or (actor is not None and recipient.pk == actor.pk):
+        return False
+    return Win.objects.visible_to(recipient).filter(pk=win.pk).exists()
+
+
+def _email_if_immediate(notification: Notification, *, period: str) -> None:
+    recipient = notification.recipient
+    if cadence_for(user=recipient, kind=notification.kind) == Cadence.IMMEDIATELY:
+        email_record(
+            recipient=recipient,
+            kind=notification.kind,
+            period=period,
+            notification_id=notification.pk,
+        )
+
+
+@transaction.atomic
+def notify_reaction(*, reaction: Reaction) -> Notification | None:
+    """Tell a win's author that someone reacted: one unread line per win, grouped."""
+    win, actor = reaction.win, reaction.user
+    recipient = win.author
+    if not _may_be_told(recipient=recipient, actor=actor, win=win):
+        return None
+    now = timezone.now()
+    notification, created = Notification.objects.get_or_create(
+        recipient=recipient,
+        kind=NotificationKind.REACTION,
+        win=win,
+        read_at=None,
+        defaults={"actor": actor, "created_at": now, "updated_at": now},
+    )
+    notification.actors.add(actor)
+    if not created:
+        notification.actor = actor
+        notification.updated_at = now
+    notification.actor_count = notification.actors.count()
+    notification.save(update_fields=["actor", "updated_at", "actor_count"])
+    _email_if_immediate(notification, period=f"n{notification.pk}-{notification.actor_count}")
+    return notification
+
+
+def _notify_once(
+    *, recipient: User, kind: str, actor: User, win: Win, comment: Comment | None = None
+) -> Notification | None:
+    if not _may_be_told(recipient=recipient, actor=actor, win=win):
+        return None
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, actor=actor, win=win, comment=comment
+    )
+    notification.actors.add(actor)
+    _email_if_immediate(notification, period=f"n{notification.pk}")
+    return notification
+
+
+@transaction.atomic
+def notify_comment(*, comment: Comment, mentioned: Iterable[User] = ()) -> list[Notification]:
+    """Tell the win's author about a comment, and each person it mentions.
+
+    Someone both author and mentioned gets one line: the mention.
+    """
+    win, actor = comment.win, comment.author
+    told: list[Notification] = []
+    mentioned = [person for person in mentioned if person.pk != actor.pk]
+    for person in mentioned:
+        told.append(
+            _notify_once(
+                recipient=person,
+                kind=NotificationKind.MENTION,
+                actor=actor,
+                win=win,
+                comment=comment,
+            )
+        )
+    if win.author_id not in {p.pk for p in mentioned}:
+        told.append(
+            _notify_once(
+                recipient=win.author,
+                kind=NotificationKind.COMMENT,
+                actor=actor,
+                win=win,
+                comment=comment,
+            )
+        )
+    return [n for n in told if n is not None]
+
+
+@transaction.atomic
+def notify_credits(*, win: Win, people: Iterable[User]) -> list[Notification]:
+    """Tell people newly credited on a win (`people`, without the author)."""
+    told = [
+        _notify_once(recipient=person, kind=NotificationKind.CREDIT, actor=win.author, win=win)
+        for person in people
+    ]
+    return [n for n in told if n is not None]
