@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.models import Team, User
@@ -98,6 +99,8 @@ class DemoLogin:
     is_staff: bool = False
     is_superuser: bool = False
     language: str = "en"
+    # Groups created by migrations (e.g. "Communications", feed/migrations/0006).
+    groups: tuple[str, ...] = ()
 
 
 # The logins of the product's fixed interface. The employee reports to the
@@ -108,7 +111,8 @@ DEMO_LOGINS = [
     DemoLogin("employee@example.com", "Emma Employee", "Support specialist", "Customer Care",
               manager="manager@example.com"),
     DemoLogin("comms@example.com", "Carlos Comms", "Communications specialist", "Comunicación",
-              manager="paula.herrera@example.com", is_staff=True, language="es"),
+              manager="paula.herrera@example.com", is_staff=True, language="es",
+              groups=("Communications",)),
     DemoLogin("admin@example.com", "Ada Admin", "IT administrator", "Operaciones",
               manager="miguel.santos@example.com", is_staff=True, is_superuser=True),
 ]  # fmt: skip
@@ -235,6 +239,8 @@ def seed_people(
                 password=demo_password,
                 summary=summary,
             )
+            if login.groups:
+                user.groups.add(*Group.objects.filter(name__in=login.groups))
             summary.logins.append(login.email)
             done += 1
             if progress:

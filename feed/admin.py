@@ -8,6 +8,7 @@ Actions call the same services as the app: hiding a reported win goes through
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
@@ -15,10 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import EmailPreference
-from feed import delivery, services
+from feed import delivery, highlights, services
 from feed.models import (
     Comment,
+    Consent,
     Email,
+    Highlight,
+    HighlightEvent,
+    HighlightPerson,
     Notification,
     Report,
     Tag,
@@ -49,6 +54,32 @@ class WinAdmin(admin.ModelAdmin):
               "reaction_count", "comment_count", "is_hidden", "hidden_reason", "created_at",
               "edited_at"]  # fmt: skip
     show_full_result_count = False
+    actions = ["propose_highlight"]
+
+    def has_highlight_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("feed.add_highlight")
+
+    @admin.action(description=_("Propose as highlight"), permissions=["highlight"])
+    def propose_highlight(self, request: HttpRequest, queryset: QuerySet[Win]) -> None:
+        count = 0
+        for win in queryset:
+            try:
+                highlights.highlight_propose(win=win, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(
+                    request,
+                    _("“%(win)s”: %(reason)s") % {"win": win, "reason": _refusal(error)},
+                    messages.ERROR,
+                )
+            else:
+                count += 1
+        if count:
+            self.message_user(
+                request,
+                ngettext("Proposed %(count)d highlight.", "Proposed %(count)d highlights.", count)
+                % {"count": count},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(Comment)
@@ -219,3 +250,100 @@ class PreferenceAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "cadence"]
     list_select_related = ["user"]
     search_fields = ["user__email", "user__name"]
+
+
+# --------------------------------------------------------------------------
+# Highlights
+# --------------------------------------------------------------------------
+# Read-mostly: every change to a highlight is a transition of `feed.highlights`,
+# which checks who may take it, records it as an event and asks for consent
+# again when needed. So the page shows the highlight, the people it names,
+# every consent with its snapshot and every event, and the actions below are the
+# only way to move it. Nothing is added or deleted here (proposing starts from
+# a win, and the history must stay).
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return list(self.fields)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class HighlightPersonInline(_ReadOnlyInline):
+    model = HighlightPerson
+    fields = ["user", "role", "public_name"]
+
+
+class ConsentInline(_ReadOnlyInline):
+    model = Consent
+    fields = ["person", "answer", "asked_by", "asked_at", "expires_at", "reminded_at",
+              "answered_at", "closed_at", "message", "public_name", "title", "image",
+              "image_alt", "scope", "fingerprint"]  # fmt: skip
+
+
+class HighlightEventInline(_ReadOnlyInline):
+    model = HighlightEvent
+    fields = ["created_at", "actor", "action", "from_status", "to_status", "note"]
+
+
+def _refusal(error: PermissionDenied | ValidationError) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or str(_("You are not allowed to do that."))
+
+
+@admin.register(Highlight)
+class HighlightAdmin(ReadOnlyAdmin):
+    list_display = ["title", "status", "win", "created_by", "updated_at", "published_at"]
+    list_filter = ["status"]
+    list_select_related = ["created_by", "win"]
+    search_fields = ["title", "text", "slug"]
+    inlines = [HighlightPersonInline, ConsentInline, HighlightEventInline]
+    actions = ["ask_for_consent", "publish", "withdraw"]
+    show_full_result_count = False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Highlight], service, done) -> None:
+        """Call `service` for each highlight; refusals are reported one by one, and
+        `done(count)` says how many went through."""
+        count = 0
+        for highlight in queryset:
+            try:
+                service(highlight=highlight, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(
+                    request,
+                    _("“%(title)s”: %(reason)s") % {"title": highlight, "reason": _refusal(error)},
+                    messages.ERROR,
+                )
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Ask for consent"), permissions=["change"])
+    def ask_for_consent(self, request: HttpRequest, queryset: QuerySet[Highlight]) -> None:
+        self._each(request, queryset, highlights.consent_request,
+                   lambda n: ngettext("Asked for consent on %(count)d highlight.",
+                   "Asked for consent on %(count)d highlights.", n))  # fmt: skip
+
+    @admin.action(description=_("Publish"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Highlight]) -> None:
+        self._each(request, queryset, highlights.highlight_publish,
+                   lambda n: ngettext("Published %(count)d highlight.",
+                   "Published %(count)d highlights.", n))  # fmt: skip
+
+    @admin.action(description=_("Withdraw"), permissions=["change"])
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Highlight]) -> None:
+        self._each(request, queryset, highlights.highlight_withdraw,
+                   lambda n: ngettext("Withdrew %(count)d highlight.",
+                   "Withdrew %(count)d highlights.", n))  # fmt: skip

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Cadence, EmailPreference, NotificationKind, User
 from feed.delivery import email_record
-from feed.models import Comment, Email, Notification, Reaction, Win
+from feed.models import Comment, Consent, Email, Notification, Reaction, Win
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -222,3 +222,30 @@ def notify_credits(*, win: Win, people: Iterable[User]) -> list[Notification]:
         for person in people
     ]
     return [n for n in told if n is not None]
+
+
+@transaction.atomic
+def notify_consent(*, consent: Consent, reminder: bool = False) -> Notification | None:
+    """Ask `consent.person` for their consent (`feed.models.Consent`): a line in
+    the bell about the highlight's win and, at their chosen cadence (at once by
+    default), an email recorded once per request (`c<id>`) and once per reminder
+    (`c<id>-reminder`).
+
+    Unlike other kinds, the person is told even when they asked themselves (a
+    comms person's own win still needs their answer). Nobody is told while
+    muted, when inactive, or when the win is gone or no longer visible to them.
+    """
+    recipient, win = consent.person, consent.highlight.win
+    if _muted.get() or win is None or not recipient.is_active:
+        return None
+    if not Win.objects.visible_to(recipient).filter(pk=win.pk).exists():
+        return None
+    actor = consent.asked_by
+    notification = Notification.objects.create(
+        recipient=recipient, kind=NotificationKind.CONSENT, actor=actor, win=win
+    )
+    if actor is not None:
+        notification.actors.add(actor)
+    suffix = "-reminder" if reminder else ""
+    _email_if_immediate(notification, period=f"c{consent.pk}{suffix}")
+    return notification

@@ -8,8 +8,7 @@ on who is asking raise `PermissionDenied`; bad input raises `ValidationError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from feed.files import files_delete, files_removed_on_error
 from feed.images import decode_upload
 from feed.models import Comment, Credit, Reaction, Report, Tag, Win
 from feed.notifications import notify_comment, notify_credits, notify_reaction
@@ -113,26 +113,13 @@ def win_create(
         team_id=author.team_id,
         image_alt=image_alt.strip(),
     )
-    with _files_removed_on_error() as stored:
+    with files_removed_on_error() as stored:
         _attach_image(win, stored, image=image, thumbnail=thumbnail, source=image_source)
         win.full_clean(exclude=["image", "thumbnail"])
         win.save()
         _set_tags_and_credits(win=win, tag_names=tag_names, credited=credited)
         win_search_vector_update(win.pk)
     return win
-
-
-@contextmanager
-def _files_removed_on_error() -> Iterator[list[tuple[Storage, str]]]:
-    """Files stored inside the block (appended as `(storage, name)`) are deleted
-    again if the block raises: a write that fails leaves no file behind."""
-    stored: list[tuple[Storage, str]] = []
-    try:
-        yield stored
-    except BaseException:
-        for storage, name in stored:
-            storage.delete(name)
-        raise
 
 
 def _store(file: FieldFile, content: ContentFile, stored: list[tuple[Storage, str]]) -> None:
@@ -251,20 +238,15 @@ def win_update(
             win.image_alt = ""
     else:
         replaced = []
-    with _files_removed_on_error() as stored:
+    with files_removed_on_error() as stored:
         _attach_image(win, stored, image=image, thumbnail=thumbnail, source=image_source)
         win.full_clean(exclude=["image", "thumbnail"])
         win.save()
         _set_tags_and_credits(win=win, tag_names=tag_names, credited=credited)
         win_search_vector_update(win.pk)
     if replaced:
-        transaction.on_commit(partial(_files_delete, storage, replaced), robust=True)
+        transaction.on_commit(partial(files_delete, storage, replaced), robust=True)
     return win
-
-
-def _files_delete(storage: Storage, names: Sequence[str]) -> None:
-    for name in names:
-        storage.delete(name)
 
 
 def win_delete(*, win: Win, user: User) -> None:
@@ -308,7 +290,7 @@ def win_image_process(*, win_id: int) -> bool:
         win_image_fail(win_id=win_id)
         return False
     display, thumbnail = photo_files(clean)
-    with _files_removed_on_error() as stored, transaction.atomic():
+    with files_removed_on_error() as stored, transaction.atomic():
         win = (
             Win.objects.select_for_update()
             .filter(pk=win_id, image_status=Win.ImageStatus.PROCESSING, image=source)
@@ -321,7 +303,7 @@ def win_image_process(*, win_id: int) -> bool:
         _store(win.thumbnail, thumbnail, stored)
         win.image_status = Win.ImageStatus.READY
         win.save(update_fields=_IMAGE_FIELDS)
-        transaction.on_commit(partial(_files_delete, storage, [source]), robust=True)
+        transaction.on_commit(partial(files_delete, storage, [source]), robust=True)
     return True
 
 
@@ -344,7 +326,7 @@ def win_image_fail(*, win_id: int) -> None:
         win.image_width = win.image_height = None
         win.image_status = Win.ImageStatus.FAILED
         win.save(update_fields=_IMAGE_FIELDS)
-        transaction.on_commit(partial(_files_delete, storage, names), robust=True)
+        transaction.on_commit(partial(files_delete, storage, names), robust=True)
 
 
 # A photo still processing a day after its win was posted has been queued again

@@ -80,3 +80,13 @@ def digests_plan() -> int:
     from feed.digests import digests_plan as plan
 
     return len(plan())
+
+
+@shared_task(name="feed.consents_remind_and_expire")
+def consents_remind_and_expire() -> dict[str, int]:
+    """Periodic (beat, hourly): remind once, then expire, unanswered consent
+    requests (see `feed.highlights.consents_remind_and_expire`). Idempotent."""
+    from feed.highlights import consents_remind_and_expire as sweep
+
+    result = sweep()
+    return {"reminded": result.reminded, "expired": result.expired}

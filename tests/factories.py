@@ -70,3 +70,25 @@ class ReactionFactory(factory.django.DjangoModelFactory):
     win = factory.SubFactory(WinFactory)
     user = factory.SubFactory(UserFactory)
     kind = "clap"
+
+
+def comms_user(**kwargs) -> User:
+    """A person in the Communications group (created by feed's migration 0006)."""
+    from django.contrib.auth.models import Group
+
+    person = UserFactory(is_staff=True, **kwargs)
+    person.groups.add(Group.objects.get(name="Communications"))
+    return person
+
+
+class HighlightFactory(factory.django.DjangoModelFactory):
+    """A bare highlight row, for reads; flows go through `feed.highlights`."""
+
+    class Meta:
+        model = "feed.Highlight"
+
+    win = factory.SubFactory(WinFactory)
+    slug = factory.Sequence(lambda n: f"highlight-{n}")
+    title = factory.Faker("sentence", nb_words=6)
+    text = factory.Faker("paragraph")
+    status = "draft"

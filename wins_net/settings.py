@@ -274,6 +274,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Longer than the task's own retries (about 10 minutes, see feed/tasks.py), so a
 # photo that is merely retrying is left alone.
 WIN_IMAGE_STUCK_MINUTES = env.int("WIN_IMAGE_STUCK_MINUTES", default=15)
+# A request for consent to publish a highlight that nobody answers expires after
+# this many days (expired means no); one reminder goes out halfway. See feed/highlights.py.
+CONSENT_EXPIRY_DAYS = env.int("CONSENT_EXPIRY_DAYS", default=14)
 
 # --------------------------------------------------------------------------
 # Email
@@ -351,6 +354,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Each manager's digest goes out from Monday 08:00 in their own time zone:
     # planning every 15 minutes sends it within a quarter of an hour of that.
     "digests-plan": {"task": "feed.digests_plan", "schedule": 15 * 60.0},
+    # Consent reminders and expiry are counted in days: hourly is precise enough.
+    "consents-remind-and-expire": {
+        "task": "feed.consents_remind_and_expire",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 55 * 60},
+    },
 }
 
 # --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_PASSWORD, seed_people
 from feed.demo import DEFAULT_WINS, seed_wins
+from feed.demo_highlights import seed_highlights
 from feed.demo_notifications import seed_notifications
 from feed.digests import digests_plan
 from wins_net.progress import Progress
@@ -77,6 +78,10 @@ class Command(BaseCommand):
         posted = seed_wins(count=wins, progress=progress)
         seconds = time.monotonic() - started
         notified = seed_notifications()
+        highlighted = seed_highlights()
+        if highlighted:
+            states = ", ".join(f"{count} {state}" for state, count in highlighted.items())
+            self.stdout.write(f"Demo highlights: {states}.")
 
         self.stdout.write(
             self.style.SUCCESS(

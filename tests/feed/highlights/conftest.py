@@ -1,0 +1,59 @@
+"""People and highlights at each step, made through the services."""
+
+from __future__ import annotations
+
+import pytest
+
+from feed import highlights
+from feed.models import Credit
+from tests.factories import UserFactory, WinFactory, comms_user
+
+
+@pytest.fixture
+def comms(db):
+    return comms_user(email="comms.person@example.com")
+
+
+@pytest.fixture
+def author(db):
+    return UserFactory(name="Ana García", team__name="Customer Care")
+
+
+@pytest.fixture
+def credited(db, author):
+    return UserFactory(name="Luis Pérez", email="luis@example.com", team=author.team)
+
+
+@pytest.fixture
+def win(author, credited):
+    win = WinFactory(author=author, body="We closed 100 tickets in a day\nThanks @luis!")
+    Credit.objects.create(win=win, user=credited)
+    return win
+
+
+@pytest.fixture
+def draft(win, comms):
+    return highlights.highlight_propose(win=win, by=comms)
+
+
+@pytest.fixture
+def awaiting(draft, comms):
+    highlights.consent_request(highlight=draft, by=comms)
+    return draft
+
+
+def consent_of(highlight, person):
+    return highlight.consents.get(person=person, answer="pending")
+
+
+@pytest.fixture
+def approved(awaiting, author, credited):
+    for person in (author, credited):
+        highlights.consent_answer(consent=consent_of(awaiting, person), person=person, approve=True)
+    awaiting.refresh_from_db()
+    return awaiting
+
+
+@pytest.fixture
+def published(approved, comms):
+    return highlights.highlight_publish(highlight=approved, by=comms)
