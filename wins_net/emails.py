@@ -17,6 +17,7 @@ caller's context. Links in emails must be absolute: build them with SITE_URL.
 
 from __future__ import annotations
 
+import email.policy
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -26,6 +27,34 @@ from django.utils import timezone, translation
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+# Headers whose value is a URL (RFC 2369). A URL has no space to fold at, so
+# Python's email package would turn one longer than a line into RFC 2047
+# "encoded words", which mail clients do not read as a URL (and Gmail's one-click
+# unsubscribe then ignores). They are written on one line instead: RFC 5322
+# allows 998 characters, far more than a signed unsubscribe link needs.
+URL_HEADERS = {"list-unsubscribe"}
+
+
+class _UrlHeadersOnOneLine(email.policy.EmailPolicy):
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() in URL_HEADERS:
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() in URL_HEADERS:
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+class Message(EmailMultiAlternatives):
+    """A multipart email whose URL headers survive serialisation (`URL_HEADERS`)."""
+
+    def message(self, *, policy=email.policy.default):
+        # The backends pass a policy (SMTP's uses CRLF); keep its settings, add ours.
+        return super().message(policy=_UrlHeadersOnOneLine(**policy.__dict__))
 
 
 def email_render(
@@ -52,7 +81,7 @@ def email_render(
         subject = render_to_string(f"emails/{template}/subject.txt", full_context)
         text = render_to_string(f"emails/{template}/body.txt", full_context)
         html = render_to_string(f"emails/{template}/body.html", full_context)
-    message = EmailMultiAlternatives(
+    message = Message(
         subject=" ".join(subject.split()),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

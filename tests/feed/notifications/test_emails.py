@@ -9,6 +9,8 @@ Message-ID, and one-click unsubscribe (RFC 8058) in its headers and in its text.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import zoneinfo
 from datetime import datetime
@@ -118,6 +120,28 @@ def test_a_mention_arrives_by_email_ready_to_unsubscribe_in_one_click(
 
     assert response.status_code == 200
     assert cadence_for(user=bea, kind=NotificationKind.MENTION) == Cadence.NEVER
+
+
+@pytest.mark.parametrize("policy", [email.policy.SMTP, email.policy.default])
+def test_the_unsubscribe_header_is_still_a_url_on_the_wire(
+    client, bea, ana, win, django_capture_on_commit_callbacks, policy
+):
+    """A long signed link is not folded into RFC 2047 encoded words, which mail
+    clients would not read as a URL."""
+    bea.language = "es"
+    bea.save(update_fields=["language"])
+    post_comment(
+        client, author=ana, win=win, body="@bea ¡mira esto!",
+        capture=django_capture_on_commit_callbacks,
+    )  # fmt: skip
+    [message] = [m for m in mail.outbox if m.to == [bea.email]]
+
+    wire = message.message(policy=policy).as_bytes()
+    parsed = email.message_from_bytes(wire, policy=email.policy.default)
+
+    assert parsed["List-Unsubscribe"] == message.extra_headers["List-Unsubscribe"]
+    assert b"List-Unsubscribe: <http" in wire
+    assert max(len(line) for line in wire.split(b"\n")) <= 998
 
 
 def test_a_comment_waits_for_the_daily_summary(
