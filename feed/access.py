@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from feed.models import Comment, Win
+from feed.models import Comment, Consent, Win
 
 
 def access_win(*, user: User, pk: int) -> Win:
@@ -30,3 +30,12 @@ def access_comment(*, user: User, pk: int) -> Comment:
         Q(is_hidden=False) | Q(author_id=user.pk)
     )
     return get_object_or_404(comments.select_related("win", "author"), pk=pk)
+
+
+def access_consent(*, user: User, pk: int) -> Consent:
+    """A consent request addressed to `user`, or Http404. Nobody else may open one,
+    comms and superusers included: nobody answers on someone else's behalf."""
+    consents = Consent.objects.filter(person_id=user.pk).select_related(
+        "highlight", "highlight__win", "asked_by"
+    )
+    return get_object_or_404(consents, pk=pk)

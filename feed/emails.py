@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts.models import Cadence, NotificationKind
 from feed.models import Email, Notification, Win
-from feed.notification_selectors import decorate
+from feed.notification_selectors import consent_link, consent_links, decorate
 from feed.notifications import cadence_for, unsubscribe_token
 from feed.periods import Period, period_from_key
 from wins_net.emails import email_render
@@ -68,11 +68,13 @@ def _notification(email: Email) -> Built:
     if not Win.objects.visible_to(recipient).filter(pk=notification.win_id).exists():
         return None
     decorate(notification, excerpt_chars=QUOTE_CHARS)
+    if notification.kind == NotificationKind.CONSENT:
+        consent_link(notification, recipient=recipient)
     return "notification", {
         "notification": notification,
         "win": notification.win,
         "win_url": settings.SITE_URL + notification.win.get_absolute_url(),
-        # The win, or the comment in it; and what the message quotes of it.
+        # The win, the comment in it or the consent page; and what the message quotes.
         "link": settings.SITE_URL + notification.url,
         "quote": notification.excerpt,
     }
@@ -104,7 +106,9 @@ def _summary(email: Email, *, cadence: str) -> Built:
     if not notifications:
         return None
     for notification in notifications:
-        decorate(notification)  # `url` (made absolute here) and `excerpt`
+        decorate(notification)  # `url` (made absolute below) and `excerpt`
+    consent_links(notifications, recipient=recipient)
+    for notification in notifications:
         notification.url = settings.SITE_URL + notification.url
     return "summary", {
         "notifications": notifications,

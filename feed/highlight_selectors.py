@@ -8,7 +8,7 @@ of them at the moment its status changes.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from feed.models import Highlight, HighlightPerson
 
@@ -31,3 +31,21 @@ def published_highlights() -> QuerySet[Highlight]:
 def highlight_public(slug: str) -> Highlight | None:
     """The published highlight at `slug`, or None (unknown, or not published)."""
     return published_highlights().filter(slug=slug).first()
+
+
+def highlight_gone(slug: str) -> bool:
+    """Whether `slug` names a highlight the public may have seen and no longer may.
+
+    Withdrawn and declined highlights, and any highlight once published and then
+    taken down (to ask consent again), answer 410 Gone rather than 404, so
+    readers and crawlers know the story was removed on purpose.
+    """
+    return (
+        Highlight.objects.filter(slug=slug)
+        .exclude(status=Highlight.Status.PUBLISHED)
+        .filter(
+            Q(status__in=[Highlight.Status.WITHDRAWN, Highlight.Status.DECLINED])
+            | Q(published_at__isnull=False)
+        )
+        .exists()
+    )

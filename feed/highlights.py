@@ -184,12 +184,16 @@ def _copy_win_image(highlight: Highlight, win: Win, stored: list[tuple[Storage, 
     return True
 
 
+# Public URLs beside /highlights/<slug>/ (feed/urls_highlights.py) that a slug must not shadow.
+RESERVED_SLUGS = {"feed"}
+
+
 def _unique_slug(title: str, *, exclude: int | None = None) -> str:
     base = slugify(title)[:SLUG_BASE_LENGTH].strip("-") or "highlight"
     taken = Highlight.objects.filter(slug__startswith=base)
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
-    slugs = set(taken.values_list("slug", flat=True))
+    slugs = set(taken.values_list("slug", flat=True)) | RESERVED_SLUGS
     slug, n = base, 1
     while slug in slugs:
         n += 1

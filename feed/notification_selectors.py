@@ -14,9 +14,11 @@ import base64
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils.text import Truncator
 
-from accounts.models import User
+from accounts.models import NotificationKind, User
+from feed.consent_selectors import consent_for_notification
 from feed.models import Notification, Win
 from feed.selectors import InvalidCursor, decode_cursor
 
@@ -24,6 +26,8 @@ __all__ = [
     "NOTIFICATIONS_PAGE_SIZE",
     "InvalidCursor",
     "NotificationPage",
+    "consent_link",
+    "consent_links",
     "decorate",
     "notification_one",
     "notification_page",
@@ -87,6 +91,7 @@ def notification_page(
     rows = rows[:size]
     for notification in rows:
         decorate(notification)
+    consent_links(rows, recipient=user)
     return NotificationPage(notifications=rows, next_cursor=next_cursor)
 
 
@@ -98,6 +103,7 @@ def notification_one(*, user: User, pk: int) -> Notification | None:
     )
     if notification is not None:
         decorate(notification)
+        consent_links([notification], recipient=user)
     return notification
 
 
@@ -120,6 +126,26 @@ def decorate(notification: Notification, *, excerpt_chars: int = EXCERPT_CHARS) 
         notification.excerpt = _excerpt(shown_comment.body, excerpt_chars)
     elif win is not None and comment is None:
         notification.excerpt = _excerpt(win.body, excerpt_chars)
+    return notification
+
+
+def consent_links(notifications: list[Notification], *, recipient: User) -> None:
+    """Point each consent request among `notifications` to `recipient`'s consent
+    page for that win's highlight (their pending request first) rather than to
+    the win. One query, and none when there is no consent request."""
+    asking = [n for n in notifications if n.kind == NotificationKind.CONSENT and n.win_id]
+    if not asking:
+        return
+    consent_ids = consent_for_notification(recipient=recipient, win_ids={n.win_id for n in asking})
+    for notification in asking:
+        consent_id = consent_ids.get(notification.win_id)
+        if consent_id is not None:
+            notification.url = reverse("feed:consent", kwargs={"consent_id": consent_id})
+
+
+def consent_link(notification: Notification, *, recipient: User) -> Notification:
+    """`consent_links` for one notification."""
+    consent_links([notification], recipient=recipient)
     return notification
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feed.views import browse, comments, compose, reactions, reports, search
+from feed.views import browse, comments, compose, consent, reactions, reports, search
 
 app_name = "feed"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("wins/<int:pk>/report/", reports.report_win, name="report_win"),
     path("comments/<int:pk>/report/", reports.report_comment, name="report_comment"),
+    path("wins/consent/<int:consent_id>/", consent.consent_page, name="consent"),
+    path(
+        "wins/<int:win_id>/highlight/withdraw/",
+        consent.highlight_withdraw_view,
+        name="highlight_withdraw",
+    ),
 ]

@@ -58,6 +58,12 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Where the app is reached from outside, for links in emails and commands.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ORGANISATION_NAME = env("ORGANISATION_NAME", default="Wins")
+# Origins (scheme://host[:port]) whose pages may fetch the public highlights JSON,
+# e.g. the company website embedding the latest stories.
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS
+HIGHLIGHTS_CORS_ORIGINS = [
+    origin.rstrip("/") for origin in env.list("HIGHLIGHTS_CORS_ORIGINS", default=[])
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

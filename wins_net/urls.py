@@ -22,6 +22,7 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("feed.urls_notifications")),
+    path("highlights/", include("feed.urls_highlights")),
     path("", include("feed.urls")),
 ]
 

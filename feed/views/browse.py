@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from feed import selectors
+from feed.consent_selectors import open_highlight_for
 from feed.forms import WinForm
 from feed.selectors import FeedFilters, FeedPage, InvalidCursor
 
@@ -108,4 +109,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def win_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A win's own page: the full card and every comment. 404 when not visible."""
     win = selectors.win_detail(viewer=request.user, pk=pk)
-    return render(request, "feed/win_detail.html", {"win": win})
+    # The people a public story of this win names may withdraw from here.
+    open_highlight = open_highlight_for(win=win, user=request.user)
+    return render(request, "feed/win_detail.html", {"win": win, "open_highlight": open_highlight})

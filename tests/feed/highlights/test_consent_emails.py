@@ -36,10 +36,9 @@ def test_the_email_speaks_the_recipients_language_with_one_click_unsubscribe(
     assert "te pide permiso para publicar tu logro" in message.subject
     assert message.extra_headers["List-Unsubscribe"].startswith(f"<{settings.SITE_URL}")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    # No consent page yet: the message links to the win.
-    assert settings.SITE_URL + draft.win.get_absolute_url() in message.body
-    html = message.alternatives[0].content
-    assert "Ver el logro" in html
+    # The message links to the person's consent page (tests/feed/highlights/test_consent_page.py).
+    consent = draft.consents.get(person=author)
+    assert settings.SITE_URL + f"/wins/consent/{consent.pk}/" in message.body
 
 
 def test_the_email_is_sent_by_the_worker(draft, comms, author, django_capture_on_commit_callbacks):

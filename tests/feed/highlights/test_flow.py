@@ -278,3 +278,20 @@ def test_events_record_who_and_when(published, comms, author):
     assert timezone.now() - published_event.created_at < timedelta(minutes=1)
     approvals = HighlightEvent.objects.filter(highlight=published, action="consent_approved")
     assert author in {e.actor for e in approvals}
+
+
+def test_a_slug_never_shadows_the_atom_feed(win, comms):
+    """A highlight titled "Feed" cannot take /highlights/feed/, the Atom feed's address."""
+    highlight = highlights.highlight_propose(win=win, by=comms)
+    highlight = highlights.highlight_update(
+        highlight=highlight,
+        by=comms,
+        title="Feed",
+        text=highlight.text,
+        image_choice="none",
+        image_alt="",
+        public_names={},
+    )
+
+    assert highlight.slug != "feed"
+    assert highlight.slug.startswith("feed-")

@@ -1,0 +1,134 @@
+"""
+The people a highlight names answer for themselves: the consent page, and
+withdrawing from a win's page.
+
+Each view only turns the request into a call to `feed.highlights`; what may be
+done, by whom and when is decided there, and its refusals are shown as messages.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from feed.access import access_consent, access_win
+from feed.consent_selectors import consent_changed, open_highlight_for
+from feed.highlights import consent_answer, highlight_withdraw
+from feed.models import CONSENT_MESSAGE_MAX_LENGTH, Consent, Highlight
+
+APPROVE, DECLINE = "approve", "decline"
+
+# How each place in a consent's `scope` is described to the person asked.
+SCOPE_LABELS = {
+    "page": gettext_lazy("A public page on the web, with its own address"),
+    "feeds": gettext_lazy("The public news feeds (Atom and JSON) that others can follow"),
+    "share_image": gettext_lazy("A picture for sharing the story on social media"),
+}
+
+
+class ConsentAnswerForm(forms.Form):
+    """Approve or decline (which button was pressed), with a message to comms."""
+
+    answer = forms.ChoiceField(choices=[(APPROVE, APPROVE), (DECLINE, DECLINE)])
+    message = forms.CharField(
+        label=gettext_lazy("Message to the communications team (optional)"),
+        help_text=gettext_lazy("For example, what you would like changed. Only they read it."),
+        max_length=CONSENT_MESSAGE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You cannot answer this request.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_page(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """Exactly what was shown to the person asked, and their answer.
+
+    Only that person may open it (404 for anyone else, as for a missing one).
+    While the request waits, a form approves or declines it; afterwards, or once
+    it expired or was replaced, the page shows its state.
+    """
+    consent = access_consent(user=request.user, pk=consent_id)
+    error = ""
+    form = ConsentAnswerForm()
+    status = 200
+    if request.method == "POST":
+        form = ConsentAnswerForm(request.POST)
+        if form.is_valid():
+            approve = form.cleaned_data["answer"] == APPROVE
+            try:
+                consent_answer(
+                    consent=consent,
+                    person=request.user,
+                    approve=approve,
+                    message=form.cleaned_data["message"],
+                )
+            except (ValidationError, PermissionDenied) as refused:
+                error = _error_text(refused)
+                consent.refresh_from_db()
+                status = 400
+            else:
+                if approve:
+                    messages.success(request, _("Thank you: you approved this story."))
+                else:
+                    messages.success(request, _("You declined: this story will not be published."))
+                return redirect("feed:consent", consent_id=consent.pk)
+        else:
+            status = 400
+    is_pending = consent.answer == Consent.Answer.PENDING
+    is_expired = is_pending and consent.expires_at <= timezone.now()
+    image_url = ""
+    if consent.image:
+        image_url = Highlight._meta.get_field("image").storage.url(consent.image)
+    context = {
+        "consent": consent,
+        "form": form,
+        "error": error,
+        "can_answer": is_pending and not is_expired,
+        "is_expired": is_expired,
+        "changed": is_pending and consent_changed(consent=consent),
+        "image_url": image_url,
+        "scope": [SCOPE_LABELS.get(place, place) for place in consent.scope],
+        "win": consent.highlight.win,
+    }
+    return render(request, "feed/consent.html", context, status=status)
+
+
+@login_required
+@require_POST
+def highlight_withdraw_view(request: HttpRequest, win_id: int) -> HttpResponse:
+    """Withdraw the viewer's consent to the open highlight of a win: it stops
+    being public at once. 404 unless the win is visible and its open highlight
+    names the viewer."""
+    win = access_win(user=request.user, pk=win_id)
+    found = open_highlight_for(win=win, user=request.user)
+    if found is None:
+        raise Http404
+    try:
+        highlight_withdraw(
+            highlight=found.highlight,
+            by=request.user,
+            reason=request.POST.get("reason", "")[:CONSENT_MESSAGE_MAX_LENGTH],
+        )
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, _error_text(refused))
+    else:
+        messages.success(
+            request,
+            _("You withdrew your consent. The story is no longer public, and will not be."),
+        )
+    return redirect(win.get_absolute_url())

@@ -1,0 +1,129 @@
+"""
+The public side of highlights: no login, no session, only public fields.
+
+Every view starts from `feed.highlight_selectors`, which loads nothing but what
+the public may see; the templates get those highlights and nothing else. Links
+are absolute from `SITE_URL`, whatever host the request came through.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.text import Truncator
+from django.views.decorators.http import require_safe
+
+from feed.highlight_selectors import highlight_gone, highlight_public, published_highlights
+from feed.models import Highlight
+from feed.share_images import share_image_png
+
+# A grid of 3 columns on wide screens shows 4 full rows.
+HIGHLIGHTS_PER_PAGE = 12
+# What the company website needs for a strip of the latest stories.
+LATEST_JSON_COUNT = 10
+JSON_EXCERPT_CHARS = 280
+DESCRIPTION_CHARS = 200
+# Public, and short enough that a withdrawal reaches caches soon.
+PUBLIC_MAX_AGE = 300
+
+
+def absolute_url(url: str) -> str:
+    """`url` made absolute from `SITE_URL` (already absolute URLs are kept)."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return f"{settings.SITE_URL}/{url.lstrip('/')}"
+
+
+def highlight_url(highlight: Highlight) -> str:
+    return absolute_url(reverse("highlights:detail", kwargs={"slug": highlight.slug}))
+
+
+def image_url(highlight: Highlight) -> str:
+    return absolute_url(highlight.image.url) if highlight.image else ""
+
+
+def public_names(highlight: Highlight) -> list[str]:
+    return [person.public_name for person in highlight.people.all()]
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    return render(request, "highlights/gone.html", status=410)
+
+
+@require_safe
+def highlight_list(request: HttpRequest) -> HttpResponse:
+    """Published highlights, newest first, 12 a page (`?page=`)."""
+    page = Paginator(published_highlights(), HIGHLIGHTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "highlights/list.html",
+        {"page": page, "feed_url": absolute_url(reverse("highlights:feed"))},
+    )
+
+
+@require_safe
+def highlight_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One published highlight; 410 when it was taken down, 404 when never public."""
+    highlight = highlight_public(slug)
+    if highlight is None:
+        if highlight_gone(slug):
+            return _gone(request)
+        raise Http404
+    share_url = absolute_url(reverse("highlights:share_image", kwargs={"slug": slug}))
+    return render(
+        request,
+        "highlights/detail.html",
+        {
+            "highlight": highlight,
+            "people": public_names(highlight),
+            "canonical_url": highlight_url(highlight),
+            "share_image_url": share_url,
+            "description": Truncator(" ".join(highlight.text.split())).chars(DESCRIPTION_CHARS),
+        },
+    )
+
+
+@require_safe
+def highlight_share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The 1200×630 share card of a published highlight, PNG."""
+    highlight = (
+        published_highlights()
+        .filter(slug=slug)
+        .only("slug", "title", "image", "updated_at")
+        .first()
+    )
+    if highlight is None:
+        if highlight_gone(slug):
+            return HttpResponse(status=410)
+        raise Http404
+    response = HttpResponse(share_image_png(highlight), content_type="image/png")
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+@require_safe
+def highlights_latest_json(request: HttpRequest) -> JsonResponse:
+    """The latest published highlights for embedding; CORS only for configured origins."""
+    items = [
+        {
+            "title": highlight.title,
+            "url": highlight_url(highlight),
+            "text": Truncator(" ".join(highlight.text.split())).chars(JSON_EXCERPT_CHARS),
+            "image_url": image_url(highlight),
+            "image_alt": highlight.image_alt,
+            "published_at": highlight.published_at.isoformat(),
+            "people": public_names(highlight),
+        }
+        for highlight in published_highlights()[:LATEST_JSON_COUNT]
+    ]
+    response = JsonResponse({"highlights": items})
+    origin = request.headers.get("Origin", "")
+    if origin and origin in settings.HIGHLIGHTS_CORS_ORIGINS:
+        response["Access-Control-Allow-Origin"] = origin
+    patch_vary_headers(response, ["Origin"])
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
