@@ -596,6 +596,21 @@ def highlight_withdraw(*, highlight: Highlight, by: User, reason: str = "") -> H
     return highlight
 
 
+def highlights_withdraw_for_win(*, win: Win, by: User) -> int:
+    """Withdraw the open highlights of a win its author takes back (deletes it, or
+    keeps it for the team): a public story never outlives the win it tells.
+
+    Call it inside the transaction of that change; returns how many were withdrawn.
+    """
+    withdrawn = 0
+    for highlight in Highlight.objects.filter(win=win, status__in=Highlight.OPEN_STATUSES):
+        highlight_withdraw(
+            highlight=highlight, by=by, reason=str(_("The author took the win back."))
+        )
+        withdrawn += 1
+    return withdrawn
+
+
 # --------------------------------------------------------------------------
 # Reminders and expiry (beat, hourly)
 # --------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from feed.files import files_delete, files_removed_on_error
+from feed.highlights import highlights_withdraw_for_win
 from feed.images import decode_upload
 from feed.models import Comment, Credit, Reaction, Report, Tag, Win
 from feed.notifications import notify_comment, notify_credits, notify_reaction
@@ -225,6 +226,8 @@ def win_update(
     if visibility != win.visibility:
         win.visibility = visibility
         win.team_id = editor.team_id
+        if visibility == Win.Visibility.TEAM:
+            highlights_withdraw_for_win(win=win, by=editor)
     if image_alt is not None:
         win.image_alt = image_alt.strip()
     win.edited_at = timezone.now()
@@ -252,12 +255,14 @@ def win_update(
 def win_delete(*, win: Win, user: User) -> None:
     """Delete a win and its images. Only the author may (PermissionDenied otherwise).
 
+    Its open highlights are withdrawn first, so no public story outlives it.
     Files are removed after the transaction commits, so a failed delete loses nothing.
     """
     if user.pk != win.author_id:
         raise PermissionDenied(_("Only the author can delete this win."))
     files = [f for f in (win.image, win.thumbnail) if f]
     with transaction.atomic():
+        highlights_withdraw_for_win(win=win, by=user)
         win.delete()
 
         def remove_files() -> None:

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from feed import highlights
 from feed.highlight_selectors import highlight_public, published_highlights
-from feed.models import Consent, Highlight, HighlightEvent, Notification
+from feed.models import Consent, Highlight, HighlightEvent, Notification, Win
+from feed.services import win_delete, win_update
 from tests.factories import WinFactory
 
 from .conftest import consent_of
@@ -295,3 +296,34 @@ def test_a_slug_never_shadows_the_atom_feed(win, comms):
 
     assert highlight.slug != "feed"
     assert highlight.slug.startswith("feed-")
+
+
+def test_deleting_the_win_takes_its_public_story_down(published, author, client):
+    """A public story never outlives the win it tells: its page answers 410."""
+    slug = published.slug
+    assert client.get(f"/highlights/{slug}/").status_code == 200
+
+    win_delete(win=published.win, user=author)
+
+    published.refresh_from_db()
+    assert published.status == Highlight.Status.WITHDRAWN
+    assert published.events.filter(actor=author, to_status="withdrawn").exists()
+    assert client.get(f"/highlights/{slug}/").status_code == 410
+    assert highlight_public(slug) is None
+
+
+def test_keeping_the_win_for_the_team_takes_its_story_down(awaiting, author):
+    win = awaiting.win
+    win_update(win=win, editor=author, body=win.body, visibility=Win.Visibility.TEAM)
+
+    awaiting.refresh_from_db()
+    assert awaiting.status == Highlight.Status.WITHDRAWN
+    assert not awaiting.consents.filter(answer="pending").exists()
+
+
+def test_an_edit_that_keeps_the_win_public_leaves_the_story(published, author):
+    win = published.win
+    win_update(win=win, editor=author, body=win.body + " (typo fixed)", visibility=win.visibility)
+
+    published.refresh_from_db()
+    assert published.status == Highlight.Status.PUBLISHED
