@@ -143,6 +143,8 @@ class NotificationKind(models.TextChoices):
     MENTION = "mention", _("Mentions of you")
     CREDIT = "credit", _("Credits on a coworker's win")
     CONSENT = "consent", _("Requests for your consent")
+    # Only for comms staff: someone approved or declined a highlight they asked about.
+    CONSENT_ANSWER = "consent_answer", _("Answers to your consent requests")
 
 
 class Cadence(models.TextChoices):

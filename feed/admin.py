@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import EmailPreference
-from feed import delivery, highlights, services
+from feed import curation, delivery, highlights, services
 from feed.models import (
     Comment,
     Consent,
+    CurationCandidate,
     Email,
     Highlight,
     HighlightEvent,
@@ -347,3 +348,13 @@ class HighlightAdmin(ReadOnlyAdmin):
         self._each(request, queryset, highlights.highlight_withdraw,
                    lambda n: ngettext("Withdrew %(count)d highlight.",
                    "Withdrew %(count)d highlights.", n))  # fmt: skip
+
+
+@admin.register(CurationCandidate)
+class CurationCandidateAdmin(ReadOnlyAdmin):
+    """The curation queue: wins for everyone, the most promising first."""
+
+    list_display = ["__str__", "author", "created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CurationCandidate]:
+        return curation.curation_queue().select_related("author")

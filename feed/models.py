@@ -328,6 +328,9 @@ class Notification(models.Model):
     comment = models.ForeignKey(
         "feed.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    highlight = models.ForeignKey(
+        "feed.Highlight", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # The latest activity: a new reaction on a grouped row moves it to the top.
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -377,6 +380,8 @@ class Email(models.Model):
         MENTION = "mention", _("Mention")
         CREDIT = "credit", _("Credit")
         CONSENT = "consent", _("Consent request")
+        CONSENT_ANSWER = "consent_answer", _("Answer to a consent request")
+        CANDIDATES = "candidates", _("Highlight candidates")
         DAILY_SUMMARY = "daily", _("Daily summary")
         WEEKLY_SUMMARY = "weekly", _("Weekly summary")
         DIGEST = "digest", _("Manager digest")
@@ -707,3 +712,37 @@ class HighlightEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class CurationCandidate(Win):
+    """A win as comms see it in the curation queue of the admin area."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("highlight candidate")
+        verbose_name_plural = _("curation queue")
+
+
+class HighlightView(models.Model):
+    """How many times a published highlight's page was read on one day.
+
+    A counter and nothing else: no cookie, no address, no browser, so counting
+    says nothing about who read it.
+    """
+
+    highlight = models.ForeignKey(
+        Highlight, verbose_name=_("highlight"), on_delete=models.CASCADE, related_name="views"
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("highlight views on a day")
+        verbose_name_plural = _("highlight views per day")
+        constraints = [
+            models.UniqueConstraint(fields=["highlight", "day"], name="feed_highlight_view_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.highlight_id} {self.day}: {self.count}"
