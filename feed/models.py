@@ -124,6 +124,9 @@ class Win(models.Model):
 
     is_hidden = models.BooleanField(_("hidden by moderators"), default=False)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=250, blank=True)
+    # Goes up with every change to what the win's card shows (`feed.cards`): a card
+    # cached under an older revision is never looked up again.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=False)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)

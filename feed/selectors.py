@@ -26,6 +26,8 @@ from feed.photos import THUMBNAIL_MAX_SIDE
 from feed.text import handle_for, link_mentions, parse_hashtags, render_body, render_text
 
 FEED_PAGE_SIZE = 20
+# What `feed.cards` needs of a win to find its card in the cache (and the cursor).
+CARD_KEY_FIELDS = ("pk", "created_at", "author_id", "is_hidden", "revision")
 # Comments shown under a win in the feed; its own page shows them all.
 INLINE_COMMENTS = 2
 # Ids beyond PostgreSQL's bigint are refused before they reach a query.
@@ -248,17 +250,23 @@ def cursor_page(
     cursor: str | None,
     limit: int,
     filters: FeedFilters | None = None,
+    details: bool = True,
 ) -> FeedPage:
-    """One page of `wins`, newest first, after `cursor`. Raises InvalidCursor."""
+    """One page of `wins`, newest first, after `cursor`. Raises InvalidCursor.
+
+    With `details=False` the wins come bare (`CARD_KEY_FIELDS`), for
+    `feed.cards`, which loads the details of the cards it does not have.
+    """
     if cursor:
         created_at, pk = decode_cursor(cursor)
         wins = after_cursor(wins, created_at=created_at, pk=pk)
     wins = wins.order_by("-created_at", "-id")
-    page = list(wins_with_details(wins, viewer=viewer)[: limit + 1])
+    wins = wins_with_details(wins, viewer=viewer) if details else wins.only(*CARD_KEY_FIELDS)
+    page = list(wins[: limit + 1])
     has_more = len(page) > limit
     page = page[:limit]
     return FeedPage(
-        wins=decorate(page, viewer=viewer),
+        wins=decorate(page, viewer=viewer) if details else page,
         next_cursor=encode_cursor(page[-1]) if has_more else None,
         filters=filters or FeedFilters(),
     )
@@ -270,8 +278,12 @@ def feed_page(
     filters: FeedFilters | None = None,
     cursor: str | None = None,
     limit: int = FEED_PAGE_SIZE,
+    details: bool = True,
 ) -> FeedPage:
-    """One page of the feed for `viewer`, newest first. Raises InvalidCursor."""
+    """One page of the feed for `viewer`, newest first. Raises InvalidCursor.
+
+    `details=False`: bare wins for `feed.cards.feed_cards` (see `cursor_page`).
+    """
     filters = filters or FeedFilters()
     wins = Win.objects.visible_to(viewer)
     if filters.team_only:
@@ -280,7 +292,9 @@ def feed_page(
         wins = wins.filter(tags__name__iexact=filters.tag)
     if filters.author_id:
         wins = wins.filter(author_id=filters.author_id)
-    return cursor_page(wins, viewer=viewer, cursor=cursor, limit=limit, filters=filters)
+    return cursor_page(
+        wins, viewer=viewer, cursor=cursor, limit=limit, filters=filters, details=details
+    )
 
 
 def tag_named(*, name: str) -> Tag | None:

@@ -169,9 +169,22 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         },
         "database": _DATABASE_CACHE,
+        # Rendered win cards (feed/cards.py): Redis, or this process's memory while
+        # Redis does not answer. Keys carry the win's revision, so a card from
+        # either is never out of date; the memory one only helps less.
+        "cards": {
+            "BACKEND": "wins_net.cache.RedisWithDatabaseFallback",
+            "OPTIONS": {"primary": "redis", "fallback": "cards_local"},
+        },
+        "cards_local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 else:
-    CACHES = {"default": _DATABASE_CACHE}
+    CACHES = {
+        "default": _DATABASE_CACHE,
+        "cards": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+# How long a rendered card is kept after it was last rendered.
+CARD_CACHE_SECONDS = env.int("CARD_CACHE_SECONDS", default=24 * 60 * 60)
 
 # --------------------------------------------------------------------------
 # Authentication (django-allauth)
@@ -360,6 +373,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Each manager's digest goes out from Monday 08:00 in their own time zone:
     # planning every 15 minutes sends it within a quarter of an hour of that.
     "digests-plan": {"task": "feed.digests_plan", "schedule": 15 * 60.0},
+    # Comms' weekly email of highlight candidates: the same Monday 08:00 rule.
+    "candidates-plan": {"task": "feed.candidates_plan", "schedule": 15 * 60.0},
     # Consent reminders and expiry are counted in days: hourly is precise enough.
     "consents-remind-and-expire": {
         "task": "feed.consents_remind_and_expire",

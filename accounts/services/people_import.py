@@ -22,12 +22,14 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from accounts.models import Team, User
 from accounts.selectors import email_domain_allowed
+from feed.cards import people_changed
 
 PEOPLE_COLUMNS = ("email", "name", "team", "manager_email")
 
@@ -558,6 +560,8 @@ def _people_write(*, plan: ImportPlan, progress: ProgressCallback | None) -> lis
             for person in to_link[start : start + IMPORT_BATCH_SIZE]
         ]
         User.objects.bulk_update(batch, ["name", "team", "manager"])
+        # A bulk update sends no signal: the wins showing these people get new cards.
+        people_changed(people=Q(pk__in=[user.pk for user in batch]))
         done += len(batch)
         if progress:
             progress("write", done, total)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from feed import selectors
+from feed.cards import feed_cards
 from feed.consent_selectors import open_highlight_for
 from feed.forms import WinForm
 from feed.selectors import FeedFilters, FeedPage, InvalidCursor
@@ -67,16 +68,19 @@ def home(request: HttpRequest) -> HttpResponse:
         page = FeedPage(wins=[], next_cursor=None, filters=filters)
     else:
         try:
-            page = selectors.feed_page(viewer=request.user, filters=filters, cursor=cursor)
+            page = selectors.feed_page(
+                viewer=request.user, filters=filters, cursor=cursor, details=False
+            )
         except InvalidCursor:
             cursor_error = _(
                 "That link to an older page of the feed is broken, so here are the newest wins."
             )
             cursor = None
-            page = selectors.feed_page(viewer=request.user, filters=filters)
+            page = selectors.feed_page(viewer=request.user, filters=filters, details=False)
 
     context = {
         "page": page,
+        "cards": feed_cards(request, page.wins),
         "is_first_page": cursor is None,
         "cursor_error": cursor_error,
         "team_only": team_only,

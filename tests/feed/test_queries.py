@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.core.exceptions import FieldFetchBlocked
 from django.db import connection, models
 from django.template.loader import render_to_string
@@ -17,8 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from feed.cards import feed_cards
 from feed.models import Comment, Credit, Reaction, Tag, Win
-from feed.selectors import decorate, wins_with_details
+from feed.selectors import decorate, feed_page, wins_with_details
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,11 @@ pytestmark = pytest.mark.django_db
 # shows (tags, credits, reactions, comments, mentions in comments): 9, the whole of a
 # win's page. The feed adds the composer's organisation values (2), and one query per
 # filter it names (the tag, the person). The same at 5 and at 50 wins.
-FEED_BUDGET = 11
+# The feed's cards come from a cache (`feed.cards`): it first reads the page's wins bare,
+# the reader's reactions and whether they commented (3), then the details of the
+# cards it does not have, as above: 14 with none cached, 8 with all of them.
+FEED_BUDGET = 14
+FEED_CACHED_BUDGET = 8
 # A win's page adds one: whether a public story of it names the viewer
 # (`feed.consent_selectors.open_highlight_for`; a second only when one does).
 WIN_PAGE_BUDGET = 10
@@ -84,7 +90,14 @@ def make_wins(count: int, people) -> list[Win]:
     return wins
 
 
+@pytest.fixture(autouse=True)
+def _no_cards_cached():
+    caches["cards"].clear()
+
+
 def count_queries(client, url: str) -> int:
+    """Queries of one request for `url`, with no card cached."""
+    caches["cards"].clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -100,6 +113,21 @@ def test_the_feed_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(FEED_BUDGET):
         response = client.get(reverse("feed:home"))
     assert response.content.decode().count('class="win-card') == min(size, 20)
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_feed_with_its_cards_cached_runs_fewer_queries(
+    client, people, size, django_assert_max_num_queries
+):
+    make_wins(size, people)
+    reader = UserFactory(team=people[0].team)  # wrote none of the wins, commented on none
+    client.force_login(reader)
+    first = client.get(reverse("feed:home")).content.decode()
+    with django_assert_max_num_queries(FEED_CACHED_BUDGET):
+        response = client.get(reverse("feed:home"))
+    again = response.content.decode()
+    assert again.count('class="win-card') == first.count('class="win-card') == min(size, 20)
+    assert "Person 5" in again
 
 
 def test_the_feed_costs_the_same_at_5_and_50_wins_with_filters(client, people):
@@ -161,6 +189,17 @@ def test_cards_read_nothing_the_selector_did_not_load(people, full):
     assert html.count('class="win-card') == 6
     assert "Person 5" in html  # credited and mentioned people, loaded with the wins
     assert len(queries) == 0
+
+
+def test_the_feeds_cards_read_nothing_the_selector_did_not_load(people, rf):
+    """The feed's path (`feed.cards`): cards missing from the cache loaded under FETCH_RAISE."""
+    make_wins(6, people)
+    request = rf.get("/")
+    request.user = people[0]
+    wins = feed_page(viewer=people[0], details=False).wins
+    cards = feed_cards(request, wins, fetch_mode=models.FETCH_RAISE)
+    assert len(cards) == 6
+    assert all("Person 5" in card for card in cards)
 
 
 def test_fetch_raise_does_catch_a_relation_left_out(people):

@@ -1,0 +1,229 @@
+"""
+The feed's win cards, rendered once and served from the cache.
+
+A page of the feed is twenty cards, and rendering them was most of its cost.
+Most of a card is the same for everyone who reads it in the same language and
+time zone, so the rendered HTML is kept in the "cards" cache under a key made of
+everything it depends on:
+
+- the win and its `revision`, which goes up in the same transaction as every
+  change to what the card shows: the win itself, its reactions, comments,
+  credits and tags, and the names, pictures and teams of the people it shows
+  (the receivers at the end of this module);
+- the language and time zone it was rendered in;
+- which reactions the reader gave (their buttons are pressed).
+
+What differs from one reader to the next is left as a hole in the cached HTML
+and filled in for each request: the CSRF token, the address a reaction returns
+to, the reader's own picture by the comment box, and every relative time ("5
+minutes ago"). Holes are HTML comments, which user text can never contain: it
+is escaped, and the sanitiser strips comments.
+
+A card is rendered without the cache, and not stored, when it shows things only
+one reader may see: their own win (edit and delete), a win they commented on
+(their delete links, their hidden comments), a hidden win.
+
+Keys never need deleting: a change makes a new revision, so the old card is
+simply never asked for again and expires. A reader who fetched the revision
+just before a change may store a card newer than its key says, never older.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import FETCH_PEERS, F, Q
+from django.db.models.fetch_modes import FetchMode
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import Team, User
+from feed.models import Comment, Credit, Reaction, Tag, Win
+from feed.selectors import decorate, wins_with_details
+from feed.templatetags.win_cards import avatar, time_html
+
+CARD_TEMPLATE = "components/win_card.html"
+
+# The holes, as the template receives them and as they are found again.
+CSRF_HOLE = mark_safe("<!--card:csrf-->")
+RETURN_HOLE = mark_safe("<!--card:return-->")
+READER_AVATAR_HOLE = mark_safe("<!--card:reader-avatar-->")
+TIME_HOLE_PATTERN = re.compile(r"<!--card:time:([^>]+)-->")
+
+# The fields of a user that a card shows (`update_fields` naming none of them,
+# such as the last sign-in, changes no card).
+_PERSON_FIELDS = frozenset({"name", "email", "job_title", "team", "team_id", "avatar"})
+
+
+def _cache():
+    return caches["cards"]
+
+
+def _key(win: Win, *, reactions: Iterable[str]) -> str:
+    """The cache key of `win`'s card for a reader who gave `reactions`."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    zone = timezone.get_current_timezone_name()
+    mine = ",".join(sorted(reactions))
+    raw = f"{win.pk}:{win.revision}:{language}:{zone}:{mine}"
+    # Time zone names and languages are short, but keys stay well-formed whatever they hold.
+    return "card:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+def feed_cards(
+    request: HttpRequest, wins: Sequence[Win], *, fetch_mode: FetchMode = FETCH_PEERS
+) -> list[SafeString]:
+    """The HTML of a card for each of `wins` (rows with at least their pk,
+    author, `is_hidden` and `revision`), in order, for `request`'s reader.
+
+    Three queries when every card is cached (the reader's reactions, whether
+    they commented, and the cache's one round trip); the cards missing are
+    loaded with `wins_with_details` in one go, rendered and stored.
+    """
+    reader = request.user
+    ids = [win.pk for win in wins]
+    given: dict[int, set[str]] = {}
+    for win_id, kind in Reaction.objects.filter(win_id__in=ids, user=reader).values_list(
+        "win_id", "kind"
+    ):
+        given.setdefault(win_id, set()).add(kind)
+    commented = set(
+        Comment.objects.filter(win_id__in=ids, author=reader).values_list("win_id", flat=True)
+    )
+    keys = {
+        win.pk: _key(win, reactions=given.get(win.pk, ()))
+        for win in wins
+        if not (win.is_hidden or win.author_id == reader.pk or win.pk in commented)
+    }
+    cached = _cache().get_many(list(keys.values())) if keys else {}
+    html = {pk: cached[key] for pk, key in keys.items() if key in cached}
+
+    missing = [pk for pk in ids if pk not in html]
+    if missing:
+        details = wins_with_details(
+            Win.objects.filter(pk__in=missing), viewer=reader, fetch_mode=fetch_mode
+        )
+        template = get_template(CARD_TEMPLATE)
+        context = {
+            "user": reader,
+            "full": False,
+            "csrf_token": CSRF_HOLE,
+            "card_return_url": RETURN_HOLE,
+            "reader_avatar": READER_AVATAR_HOLE,
+            "card_holes": True,
+        }
+        fresh = {}
+        for win in decorate(list(details), viewer=reader):
+            html[win.pk] = template.render({**context, "win": win})
+            if win.pk in keys:
+                fresh[keys[win.pk]] = html[win.pk]
+        if fresh:
+            _cache().set_many(fresh, timeout=settings.CARD_CACHE_SECONDS)
+
+    holes = {
+        CSRF_HOLE: escape(get_token(request)),
+        RETURN_HOLE: escape(request.get_full_path()),
+        READER_AVATAR_HOLE: avatar(reader, "sm"),
+    }
+    return [_fill(html[pk], holes) for pk in ids if pk in html]
+
+
+def _fill(html: str, holes: dict[str, str]) -> SafeString:
+    for hole, value in holes.items():
+        html = html.replace(hole, value)
+    html = TIME_HOLE_PATTERN.sub(
+        lambda match: time_html(datetime.fromisoformat(match.group(1))), html
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by the template, holes filled with escaped text
+
+
+# --------------------------------------------------------------------------
+# Revisions: every change to what a card shows makes a new one.
+# --------------------------------------------------------------------------
+def cards_changed(*, win_ids: Iterable[int] | None = None, wins: Q | None = None) -> None:
+    """Give the wins with `win_ids`, or matching `wins`, a new revision."""
+    if win_ids is not None:
+        ids = [pk for pk in win_ids if pk is not None]
+        if not ids:
+            return
+        queryset = Win.objects.filter(pk__in=ids)
+    else:
+        queryset = Win.objects.filter(wins)
+    queryset.update(revision=F("revision") + 1)
+
+
+def people_changed(*, people: Q) -> None:
+    """New revisions for every win whose card shows one of `people` (a Q over
+    users): as author, credited, reacting, commenting or mentioned in a comment.
+    For changes made without `save()`, such as the people import's bulk update.
+    """
+    cards_changed(wins=_showing(User.objects.filter(people).values("pk")))
+
+
+def _showing(people) -> Q:
+    """Wins whose card shows one of `people` (a query of user ids)."""
+    return (
+        Q(author__in=people)
+        | Q(pk__in=Credit.objects.filter(user__in=people).values("win"))
+        | Q(pk__in=Reaction.objects.filter(user__in=people).values("win"))
+        | Q(pk__in=Comment.objects.filter(author__in=people).values("win"))
+        | Q(pk__in=Comment.mentions.through.objects.filter(user__in=people).values("comment__win"))
+    )
+
+
+@receiver(post_save, sender=Win)
+def _win_saved(sender, instance: Win, created: bool, update_fields=None, **kwargs) -> None:
+    if not created and not (update_fields and set(update_fields) <= {"search_vector"}):
+        cards_changed(win_ids=[instance.pk])
+
+
+@receiver([post_save, post_delete], sender=Reaction)
+@receiver([post_save, post_delete], sender=Comment)
+@receiver([post_save, post_delete], sender=Credit)
+def _part_changed(sender, instance, **kwargs) -> None:
+    cards_changed(win_ids=[instance.win_id])
+
+
+@receiver(m2m_changed, sender=Win.tags.through)
+def _tags_changed(sender, instance, action: str, reverse: bool, pk_set=None, **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if reverse:  # tag.wins.add(...): `instance` is the tag
+        cards_changed(win_ids=pk_set) if pk_set else cards_changed(wins=Q(tags=instance))
+    else:
+        cards_changed(win_ids=[instance.pk])
+
+
+@receiver(m2m_changed, sender=Comment.mentions.through)
+def _mentions_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None:
+    if action.startswith("post_") and not reverse:
+        cards_changed(win_ids=[instance.win_id])
+
+
+@receiver(post_save, sender=User)
+def _person_saved(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:
+    if created or (update_fields is not None and not _PERSON_FIELDS & set(update_fields)):
+        return
+    people_changed(people=Q(pk=instance.pk))
+
+
+@receiver(post_save, sender=Team)
+def _team_saved(sender, instance: Team, created: bool, **kwargs) -> None:
+    if not created:
+        cards_changed(wins=Q(author__team=instance))  # the team shown under the author's name
+
+
+@receiver(post_save, sender=Tag)
+def _tag_saved(sender, instance: Tag, created: bool, **kwargs) -> None:
+    if not created:
+        cards_changed(wins=Q(tags=instance))
