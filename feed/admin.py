@@ -1,23 +1,37 @@
 """
-Moderation, tags and outgoing mail in the admin area.
+Moderation, tags, outgoing mail, highlights and the curation queue in the admin area.
 
-Actions call the same services as the app: hiding a reported win goes through
-`feed.services`, retrying a failed email through `feed.delivery`.
+Actions and forms call the same services as the app: hiding a reported win goes
+through `feed.services`, retrying a failed email through `feed.delivery`, and
+proposing, editing and publishing a highlight through `feed.highlights`.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db import transaction
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import EmailPreference
+from accounts.models import EmailPreference, User
 from feed import curation, delivery, highlights, services
 from feed.models import (
+    HIGHLIGHT_TEXT_MAX_LENGTH,
+    HIGHLIGHT_TITLE_MAX_LENGTH,
     Comment,
     Consent,
     CurationCandidate,
@@ -30,6 +44,14 @@ from feed.models import (
     Tag,
     Win,
 )
+from feed.views.highlights import public_names
+
+# Characters of a win's text shown in the curation queue and the highlights list.
+QUEUE_EXCERPT_LENGTH = 120
+# Width in CSS pixels of a win's thumbnail in the queue, and of the larger
+# previews on a single page.
+PREVIEW_WIDTH = 96
+HIGHLIGHT_PREVIEW_WIDTH = 320
 
 
 @admin.register(Tag)
@@ -61,26 +83,10 @@ class WinAdmin(admin.ModelAdmin):
         return request.user.has_perm("feed.add_highlight")
 
     @admin.action(description=_("Propose as highlight"), permissions=["highlight"])
-    def propose_highlight(self, request: HttpRequest, queryset: QuerySet[Win]) -> None:
-        count = 0
-        for win in queryset:
-            try:
-                highlights.highlight_propose(win=win, by=request.user)
-            except (PermissionDenied, ValidationError) as error:
-                self.message_user(
-                    request,
-                    _("“%(win)s”: %(reason)s") % {"win": win, "reason": _refusal(error)},
-                    messages.ERROR,
-                )
-            else:
-                count += 1
-        if count:
-            self.message_user(
-                request,
-                ngettext("Proposed %(count)d highlight.", "Proposed %(count)d highlights.", count)
-                % {"count": count},
-                messages.SUCCESS,
-            )
+    def propose_highlight(
+        self, request: HttpRequest, queryset: QuerySet[Win]
+    ) -> HttpResponse | None:
+        return _propose(self, request, queryset)
 
 
 @admin.register(Comment)
@@ -256,11 +262,13 @@ class PreferenceAdmin(ReadOnlyAdmin):
 # --------------------------------------------------------------------------
 # Highlights
 # --------------------------------------------------------------------------
-# Read-mostly: every change to a highlight is a transition of `feed.highlights`,
-# which checks who may take it, records it as an event and asks for consent
-# again when needed. So the page shows the highlight, the people it names,
-# every consent with its snapshot and every event, and the actions below are the
-# only way to move it. Nothing is added or deleted here (proposing starts from
+# Every change to a highlight is a transition of `feed.highlights`, which checks
+# who may take it, records it as an event and asks for consent again when needed.
+# The change page of an open highlight has a form for its public version (title,
+# text, image, names) whose only way to save is `highlights.highlight_update`;
+# a withdrawn or declined one is read-only. The people it names, every consent
+# with its snapshot and every event are read-only inlines: the history. The
+# actions below move it. Nothing is added or deleted here (proposing starts from
 # a win, and the history must stay).
 class _ReadOnlyInline(admin.TabularInline):
     extra = 0
@@ -300,18 +308,338 @@ def _refusal(error: PermissionDenied | ValidationError) -> str:
     return str(error) or str(_("You are not allowed to do that."))
 
 
+def _propose(model_admin: admin.ModelAdmin, request: HttpRequest, queryset) -> HttpResponse | None:
+    """Propose a highlight from each win; refusals are reported one by one. When
+    exactly one was proposed, its page (where its public version is edited) opens."""
+    proposed: list[Highlight] = []
+    for win in queryset:
+        try:
+            proposed.append(highlights.highlight_propose(win=win, by=request.user))
+        except (PermissionDenied, ValidationError) as error:
+            model_admin.message_user(
+                request,
+                _("“%(win)s”: %(reason)s") % {"win": win, "reason": _refusal(error)},
+                messages.ERROR,
+            )
+    if not proposed:
+        return None
+    model_admin.message_user(
+        request,
+        ngettext("Proposed %(count)d highlight.", "Proposed %(count)d highlights.", len(proposed))
+        % {"count": len(proposed)},
+        messages.SUCCESS,
+    )
+    if len(proposed) == 1:
+        return HttpResponseRedirect(reverse("admin:feed_highlight_change", args=[proposed[0].pk]))
+    return None
+
+
+def _image_tag(file, *, alt: str, width: int, height: int | None = None) -> str:
+    """An <img> for `file` at `width` (and `height` when known, so the page does not jump)."""
+    size = format_html(' height="{}"', height) if height else ""
+    return format_html(
+        '<img class="admin-preview" src="{}" width="{}"{} alt="{}" loading="lazy">',
+        file.url,
+        width,
+        size,
+        alt,
+    )
+
+
+def _thumbnail(win: Win) -> str:
+    """The win's thumbnail at `PREVIEW_WIDTH`, or nothing while it has none ready."""
+    if not win.thumbnail or win.image_status != Win.ImageStatus.READY:
+        return ""
+    if win.image_width and win.image_height:
+        height = max(1, round(PREVIEW_WIDTH * win.image_height / win.image_width))
+    else:
+        height = PREVIEW_WIDTH * 2 // 3
+    return _image_tag(win.thumbnail, alt=win.image_alt, width=PREVIEW_WIDTH, height=height)
+
+
+class HighlightEditForm(forms.ModelForm):
+    """The public version of a highlight, as comms edit it.
+
+    No model field is bound, so the form itself never writes the highlight:
+    `clean()` calls `highlights.highlight_update`, which checks and saves in one
+    transaction, and its refusals become errors on the fields they are about.
+    `HighlightAdmin.get_form` adds one `name_<user id>` field per person named
+    and sets `user` (who edits) and `people`.
+    """
+
+    user: User | None = None
+    people: list[HighlightPerson] = []
+
+    public_title = forms.CharField(
+        label=_("Public title"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"maxlength": HIGHLIGHT_TITLE_MAX_LENGTH, "class": "vTextField"}
+        ),
+    )
+    public_text = forms.CharField(
+        label=_("Public text"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"maxlength": HIGHLIGHT_TEXT_MAX_LENGTH, "rows": 12, "class": "vLargeTextField"}
+        ),
+        help_text=_("What the public reads, starting from the win's text."),
+    )
+    image_choice = forms.ChoiceField(
+        label=_("Image"), choices=highlights.ImageChoice.choices, widget=forms.RadioSelect
+    )
+    image_description = forms.CharField(
+        label=_("Image description"),
+        required=False,
+        max_length=250,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+        help_text=_("What the image shows, for people who cannot see it."),
+    )
+
+    class Meta:
+        model = Highlight
+        fields: list[str] = []
+
+    # Where the service's errors about a part of the highlight go.
+    SERVICE_FIELDS = {
+        "title": "public_title",
+        "text": "public_text",
+        "image_alt": "image_description",
+        "image_choice": "image_choice",
+        "no_image": "image_choice",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        highlight = self.instance
+        self.initial.update(
+            public_title=highlight.title,
+            public_text=highlight.text,
+            image_choice=highlights.ImageChoice.WIN
+            if highlight.image
+            else highlights.ImageChoice.NONE,
+            image_description=highlight.image_alt,
+            **{f"name_{person.user_id}": person.public_name for person in self.people},
+        )
+        self.asked_again = 0
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self._errors or not self.has_changed():
+            return cleaned
+        highlight = self.instance
+        asked_before = highlight.consents.count()
+        try:
+            highlights.highlight_update(
+                highlight=highlight,
+                by=self.user,
+                title=cleaned["public_title"],
+                text=cleaned["public_text"],
+                image_choice=cleaned["image_choice"],
+                image_alt=cleaned["image_description"],
+                public_names={
+                    person.user_id: cleaned[f"name_{person.user_id}"] for person in self.people
+                },
+            )
+        except PermissionDenied as error:
+            self.add_error(None, _refusal(error))
+        except ValidationError as error:
+            self._add_service_error(error)
+        else:
+            self.asked_again = highlight.consents.count() - asked_before
+        return cleaned
+
+    def _add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for key, errors in error.error_dict.items():
+                self.add_error(self.SERVICE_FIELDS.get(key), errors)
+            return
+        for each in error.error_list:
+            self.add_error(self.SERVICE_FIELDS.get(each.code or ""), each)
+
+
 @admin.register(Highlight)
 class HighlightAdmin(ReadOnlyAdmin):
-    list_display = ["title", "status", "win", "created_by", "updated_at", "published_at"]
+    list_display = ["title", "status", "win_link", "created_by", "consent_summary",
+                    "updated_at", "published_at"]  # fmt: skip
     list_filter = ["status"]
     list_select_related = ["created_by", "win"]
     search_fields = ["title", "text", "slug"]
     inlines = [HighlightPersonInline, ConsentInline, HighlightEventInline]
     actions = ["ask_for_consent", "publish", "withdraw"]
     show_full_result_count = False
+    form = HighlightEditForm
+    # Shown on every highlight's page, never edited in a form.
+    state_fields = ["status", "consent_summary", "win_link", "slug", "created_by",
+                    "created_at", "updated_at", "published_at", "withdrawn_at"]  # fmt: skip
+    readonly_fields = ["current_image", "win_image", *state_fields]
+
+    class Media:
+        css = {"all": ["css/admin_curation.css"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Highlight]:
+        def count(queryset: QuerySet) -> Coalesce:
+            counted = queryset.order_by().values("highlight").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+        named = HighlightPerson.objects.filter(highlight=OuterRef("pk"))
+        approved = Consent.objects.filter(highlight=OuterRef("pk"), answer=Consent.Answer.APPROVED)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(people_total=count(named), approved_total=count(approved))
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return list(self.readonly_fields)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # The list needs it for the actions; a withdrawn or declined highlight
+        # can no longer be edited, so its page is read-only.
+        return super(ReadOnlyAdmin, self).has_change_permission(request, obj) and (
+            obj is None or obj.is_open
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            public = ["public_title", "public_text", "image_choice", "win_image",
+                      "current_image", "image_description"]  # fmt: skip
+            names = [f"name_{person.user_id}" for person in self._people(obj)]
+        else:
+            public = ["title", "text", "current_image", "image_alt"]
+            names = []
+        fieldsets = [(_("Public version"), {"fields": public})]
+        if names:
+            fieldsets.append(
+                (
+                    _("Names in public"),
+                    {
+                        "fields": names,
+                        "description": _(
+                            "How each person named appears on the public page. "
+                            "Changing what someone approved asks them again."
+                        ),
+                    },
+                )
+            )
+        fieldsets.append((_("State"), {"fields": self.state_fields}))
+        return fieldsets
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        if obj is None or not self.has_change_permission(request, obj):
+            return super().get_form(request, obj, change=change, **kwargs)
+        people = self._people(obj)
+        attrs = {
+            "user": request.user,
+            "people": people,
+            **{
+                f"name_{person.user_id}": forms.CharField(
+                    label=_("%(person)s (%(role)s)")
+                    % {"person": person.user.display_name, "role": person.get_role_display()},
+                    max_length=200,
+                    widget=forms.TextInput(attrs={"class": "vTextField"}),
+                )
+                for person in people
+            },
+        }
+        form = type("HighlightEditForm", (HighlightEditForm,), attrs)
+        return super().get_form(request, obj, change=change, form=form, **kwargs)
+
+    def _people(self, highlight: Highlight) -> list[HighlightPerson]:
+        # Asked for by the fieldsets and the form of the same request.
+        cache = getattr(highlight, "_admin_people", None)
+        if cache is None:
+            cache = list(highlight.people.select_related("user"))
+            highlight._admin_people = cache
+        return cache
+
+    def save_model(self, request: HttpRequest, obj: Highlight, form, change: bool) -> None:
+        # `HighlightEditForm.clean` already saved through `highlight_update`.
+        if getattr(form, "asked_again", 0):
+            count = form.asked_again
+            self.message_user(
+                request,
+                ngettext(
+                    "The change concerns what %(count)d person approved or was asked: "
+                    "they are asked for consent again.",
+                    "The change concerns what %(count)d people approved or were asked: "
+                    "they are asked for consent again.",
+                    count,
+                )
+                % {"count": count},
+                messages.WARNING,
+            )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_preview": object_id is not None and highlights.is_comms(request.user),
+        }
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if response.status_code == 200:
+                # The page came back with errors (of the form or of an inline):
+                # whatever the service wrote goes with them.
+                transaction.set_rollback(True)
+        return response
+
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="feed_highlight_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> TemplateResponse:
+        """The public page of any highlight, as it would look, for comms only:
+        marked as a preview and never indexed."""
+        if not highlights.is_comms(request.user):
+            raise PermissionDenied
+        highlight = get_object_or_404(
+            Highlight.objects.prefetch_related("people"), pk=_int_or_404(object_id)
+        )
+        response = TemplateResponse(
+            request,
+            "admin/feed/highlight/preview.html",
+            {"highlight": highlight, "people": public_names(highlight)},
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    @admin.display(description=_("win"))
+    def win_link(self, highlight: Highlight) -> str:
+        if highlight.win is None:
+            return _("(deleted)")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:feed_win_change", args=[highlight.win_id]),
+            Truncator(highlight.win.body).chars(QUEUE_EXCERPT_LENGTH),
+        )
+
+    @admin.display(description=_("consent"))
+    def consent_summary(self, highlight: Highlight) -> str:
+        if highlight.status == Highlight.Status.DRAFT:
+            return _("Not asked yet")
+        return _("Approved by %(approved)d of %(total)d") % {
+            "approved": highlight.approved_total,
+            "total": highlight.people_total,
+        }
+
+    @admin.display(description=_("image shown"))
+    def current_image(self, highlight: Highlight) -> str:
+        if not highlight.image:
+            return _("No image")
+        return _image_tag(highlight.image, alt=highlight.image_alt, width=HIGHLIGHT_PREVIEW_WIDTH)
+
+    @admin.display(description=_("the win's image"))
+    def win_image(self, highlight: Highlight) -> str:
+        return (highlight.win and _thumbnail(highlight.win)) or _("No image")
 
     def _each(self, request: HttpRequest, queryset: QuerySet[Highlight], service, done) -> None:
         """Call `service` for each highlight; refusals are reported one by one, and
@@ -350,11 +678,161 @@ class HighlightAdmin(ReadOnlyAdmin):
                    "Withdrew %(count)d highlights.", n))  # fmt: skip
 
 
+def _int_or_404(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404 from None
+
+
+# --------------------------------------------------------------------------
+# The curation queue
+# --------------------------------------------------------------------------
+# Wins for everyone, ranked by `feed.curation` (the same ranking as the weekly
+# email of candidates), for comms to find the next public story. Team-only and
+# hidden wins never appear: the queryset starts from `curation_queue`. Only
+# people who may propose highlights see it (the proxy's own permissions are
+# given to nobody), and nothing is edited here: "Propose as highlight" calls
+# `highlights.highlight_propose` like the wins' admin.
+class PostedWithinFilter(admin.SimpleListFilter):
+    title = _("posted")
+    parameter_name = "within"
+    DAYS = (7, 30, 90)
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [
+            (str(days), ngettext("Last %(days)d day", "Last %(days)d days", days) % {"days": days})
+            for days in self.DAYS
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() not in {str(days) for days in self.DAYS}:
+            return queryset
+        return queryset.filter(created_at__gte=timezone.now() - timedelta(days=int(self.value())))
+
+
+class ProposedFilter(admin.SimpleListFilter):
+    title = _("proposed as highlight")
+    parameter_name = "proposed"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(is_proposed=self.value() == "yes")
+        return queryset
+
+
+class RankedChangeList(ChangeList):
+    """Ordered by the queue's ranking until a column header asks for another order.
+
+    The admin orders a list by `ModelAdmin.ordering` or the model's, never by
+    the queryset's own `order_by`, and `ordering` may only name model fields
+    (not the `score` annotation); the default ordering is also what marks the
+    sorted column, so it is given here.
+    """
+
+    def _get_default_ordering(self) -> list:
+        return [F("score").desc(), F("created_at").desc(), F("id").desc()]
+
+
 @admin.register(CurationCandidate)
-class CurationCandidateAdmin(ReadOnlyAdmin):
+class CurationCandidateAdmin(admin.ModelAdmin):
     """The curation queue: wins for everyone, the most promising first."""
 
-    list_display = ["__str__", "author", "created_at"]
+    list_display = ["preview", "excerpt", "author", "team", "created_at", "reaction_count",
+                    "comment_count", "credits", "score", "proposal"]  # fmt: skip
+    list_display_links = ["excerpt"]
+    list_filter = ["team", "tags", PostedWithinFilter, ProposedFilter]
+    search_fields = ["body", "author__name", "author__email", "tags__name"]
+    date_hierarchy = "created_at"
+    actions = ["propose_highlight"]
+    list_per_page = 50
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    fields = ["large_preview", "body", "author", "team", "tag_list", "created_at",
+              "reaction_count", "comment_count", "credits", "score", "proposal"]  # fmt: skip
+    readonly_fields = fields
+
+    class Media:
+        css = {"all": ["css/admin_curation.css"]}
+
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
+        return RankedChangeList
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CurationCandidate]:
-        return curation.curation_queue().select_related("author")
+        latest = Highlight.objects.filter(win=OuterRef("pk")).order_by("-created_at", "-id")
+        return (
+            curation.curation_queue(model=CurationCandidate)
+            .annotate(
+                highlight_pk=Subquery(latest.values("pk")[:1]),
+                highlight_status=Subquery(latest.values("status")[:1]),
+            )
+            .select_related("author", "team")
+            .prefetch_related("tags")
+        )
+
+    # Comms only: the permission to propose highlights is what opens the queue.
+    def _curates(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("feed.add_highlight")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._curates(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._curates(request)
+
+    def has_highlight_permission(self, request: HttpRequest) -> bool:
+        return self._curates(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Propose as highlight"), permissions=["highlight"])
+    def propose_highlight(
+        self, request: HttpRequest, queryset: QuerySet[CurationCandidate]
+    ) -> HttpResponse | None:
+        return _propose(self, request, queryset)
+
+    @admin.display(description=_("image"))
+    def preview(self, win: CurationCandidate) -> str:
+        return _thumbnail(win)
+
+    @admin.display(description=_("image"))
+    def large_preview(self, win: CurationCandidate) -> str:
+        if not win.thumbnail or win.image_status != Win.ImageStatus.READY:
+            return _("No image")
+        return _image_tag(win.thumbnail, alt=win.image_alt, width=HIGHLIGHT_PREVIEW_WIDTH)
+
+    @admin.display(description=_("win"))
+    def excerpt(self, win: CurationCandidate) -> str:
+        return Truncator(" ".join(win.body.split())).chars(QUEUE_EXCERPT_LENGTH)
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, win: CurationCandidate) -> str:
+        return ", ".join(tag.name for tag in win.tags.all())
+
+    @admin.display(description=_("credits"), ordering="credit_total")
+    def credits(self, win: CurationCandidate) -> int:
+        return win.credit_total
+
+    @admin.display(description=_("score"), ordering="score")
+    def score(self, win: CurationCandidate) -> int:
+        return win.score
+
+    @admin.display(description=_("highlight"), ordering="is_proposed")
+    def proposal(self, win: CurationCandidate) -> str:
+        if win.highlight_pk is None:
+            return _("Not proposed")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:feed_highlight_change", args=[win.highlight_pk]),
+            Highlight.Status(win.highlight_status).label,
+        )

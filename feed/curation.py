@@ -35,7 +35,7 @@ CREDIT_POINTS = 2
 RECENT_DAYS = ((7, 4), (30, 2))
 
 
-def curation_queue(*, now: datetime | None = None) -> QuerySet[Win]:
+def curation_queue(*, now: datetime | None = None, model: type[Win] = Win) -> QuerySet[Win]:
     """Wins that could become public stories, the most promising first.
 
     Only wins for everyone that are not hidden: a team-only win never reaches
@@ -43,6 +43,9 @@ def curation_queue(*, now: datetime | None = None) -> QuerySet[Win]:
     its reactions, comments and credits, plus one so new wins still rank by
     recency), `score` (engagement times the recency weight) and `is_proposed`
     (whether any highlight was ever made from it).
+
+    `model` is `Win` or a proxy of it: the admin's queue ranks `CurationCandidate`
+    rows with the same ranking.
     """
     now = now or timezone.now()
     credits = (
@@ -61,7 +64,7 @@ def curation_queue(*, now: datetime | None = None) -> QuerySet[Win]:
         output_field=IntegerField(),
     )
     return (
-        Win.objects.filter(visibility=Win.Visibility.EVERYONE, is_hidden=False)
+        model.objects.filter(visibility=Win.Visibility.EVERYONE, is_hidden=False)
         .annotate(
             credit_total=Coalesce(Subquery(credits, output_field=IntegerField()), Value(0)),
             is_proposed=Exists(Highlight.objects.filter(win=OuterRef("pk"))),

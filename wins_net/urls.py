@@ -8,6 +8,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from feed.views.dashboard import comms_dashboard
 from wins_net.health import healthz
 
 # The admin signs in through allauth, so its rate limits and two-factor apply.
@@ -17,6 +18,7 @@ admin.site.site_title = settings.ORGANISATION_NAME
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("admin/dashboard/", comms_dashboard, name="comms_dashboard"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),

@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
+from feed.dashboard import highlight_view_record, view_is_countable
 from feed.highlight_selectors import highlight_gone, highlight_public, published_highlights
 from feed.models import Highlight
 from feed.share_images import share_image_png
@@ -67,14 +68,17 @@ def highlight_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def highlight_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One published highlight; 410 when it was taken down, 404 when never public."""
+    """One published highlight; 410 when it was taken down, 404 when never public.
+
+    A read by a person (`view_is_countable`) adds one to the day's counter:
+    no cookie is set and nothing about the reader is kept."""
     highlight = highlight_public(slug)
     if highlight is None:
         if highlight_gone(slug):
             return _gone(request)
         raise Http404
     share_url = absolute_url(reverse("highlights:share_image", kwargs={"slug": slug}))
-    return render(
+    response = render(
         request,
         "highlights/detail.html",
         {
@@ -85,6 +89,9 @@ def highlight_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "description": Truncator(" ".join(highlight.text.split())).chars(DESCRIPTION_CHARS),
         },
     )
+    if view_is_countable(method=request.method, headers=request.headers):
+        highlight_view_record(highlight_id=highlight.pk)
+    return response
 
 
 @require_safe

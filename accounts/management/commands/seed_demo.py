@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.demo import DEMO_PASSWORD, seed_people
+from feed.dashboard import demo_views_seed
 from feed.demo import DEFAULT_WINS, seed_wins
 from feed.demo_highlights import seed_highlights
 from feed.demo_notifications import seed_notifications
@@ -82,6 +83,8 @@ class Command(BaseCommand):
         if highlighted:
             states = ", ".join(f"{count} {state}" for state, count in highlighted.items())
             self.stdout.write(f"Demo highlights: {states}.")
+        # Public page views for the comms dashboard, day by day since each was published.
+        demo_views_seed()
 
         self.stdout.write(
             self.style.SUCCESS(

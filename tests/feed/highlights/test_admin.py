@@ -1,13 +1,19 @@
-"""Comms move highlights with admin actions; refusals come back as messages."""
+"""Comms edit and move highlights in the admin area; refusals come back as
+messages or form errors, and every change goes through `feed.highlights`."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from feed.models import Highlight
-from tests.factories import WinFactory
+from feed import highlights
+from feed.models import Highlight, HighlightEvent
+from tests.factories import UserFactory, WinFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +74,7 @@ def test_highlight_page_shows_people_consents_and_events(comms_client, awaiting)
     assert "Ana García, Customer Care" in response.text
     assert awaiting.consents.first().fingerprint in response.text
     assert "Consent asked" in response.text
-    assert 'name="_save"' not in response.text  # read-only: changes go through the actions
+    assert "Approved by 0 of 2" in response.text
 
 
 def test_staff_outside_comms_cannot_act(client, settings, draft):
@@ -94,3 +100,273 @@ def test_superuser_refused_when_acting_as_a_service_refuses(client, settings, aw
     said = act(client, "highlight", "ask_for_consent", [awaiting.pk])
     assert said[0][0] == "error"
     assert "only be asked for a draft" in said[0][1]
+
+
+# --------------------------------------------------------------------------
+# Editing the public version on the highlight's page
+# --------------------------------------------------------------------------
+class _FormFields(HTMLParser):
+    """What a browser would send from the page's main form, as it stands."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id, self.inside, self.textarea = form_id, False, None
+        self.data: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        elif self.inside and tag == "input" and attrs.get("name"):
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "file"}:
+                return
+            if kind in {"radio", "checkbox"} and "checked" not in attrs:
+                return
+            self.data[attrs["name"]] = attrs.get("value") or ""
+        elif self.inside and tag == "textarea":
+            self.textarea = attrs["name"]
+            self.data[self.textarea] = ""
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            if self.textarea:  # the browser drops the newline right after <textarea>
+                self.data[self.textarea] = self.data[self.textarea].removeprefix("\n")
+            self.textarea = None
+        elif tag == "form":
+            self.inside = False
+
+
+def change_url(highlight) -> str:
+    return reverse("admin:feed_highlight_change", args=[highlight.pk])
+
+
+def edit(client, highlight, **changes):
+    """Open the highlight's page, change some fields, save."""
+    page = client.get(change_url(highlight))
+    assert page.status_code == 200
+    parser = _FormFields("highlight_form")
+    parser.feed(page.text)
+    assert "public_title" in parser.data, "the page has no edit form"
+    data = {**parser.data, "_save": "Save", **changes}
+    return client.post(change_url(highlight), data)
+
+
+def test_editing_a_draft_saves_through_the_service(comms_client, draft, credited):
+    response = edit(comms_client, draft, public_title="Tickets: a record day",
+                    public_text="The Care team closed 100 tickets in one day.",
+                    **{f"name_{credited.pk}": "Luis P."})  # fmt: skip
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.status) == ("Tickets: a record day", "draft")
+    assert draft.text == "The Care team closed 100 tickets in one day."
+    assert draft.slug == "tickets-a-record-day"
+    assert draft.people.get(user=credited).public_name == "Luis P."
+    assert draft.events.filter(action=HighlightEvent.Action.EDITED).count() == 1
+    assert not draft.consents.exists()
+
+
+def test_saving_without_changes_writes_nothing(comms_client, draft):
+    before = draft.updated_at
+    assert edit(comms_client, draft).status_code == 302
+    draft.refresh_from_db()
+    assert draft.updated_at == before
+    assert draft.events.count() == 1  # proposed
+
+
+@pytest.mark.parametrize("state", ["awaiting", "approved"])
+def test_editing_after_consent_was_asked_asks_again(request, comms_client, state, author):
+    highlight = request.getfixturevalue(state)
+    asked = highlight.consents.count()
+    response = edit(comms_client, highlight, public_title="A better title")
+    assert response.status_code == 302
+    highlight.refresh_from_db()
+    assert highlight.status == "awaiting"
+    assert highlight.title == "A better title"
+    pending = highlight.consents.filter(answer="pending")
+    assert pending.count() == 2
+    assert set(pending.values_list("title", flat=True)) == {"A better title"}
+    assert highlight.consents.count() == asked + 2
+    assert highlight.consents.filter(answer="superseded").count() == 2
+    page = comms_client.get(response["Location"])
+    assert "they are asked for consent again" in page.text
+
+
+def test_changing_one_name_asks_only_that_person(comms_client, awaiting, author, credited):
+    edit(comms_client, awaiting, **{f"name_{credited.pk}": "Luis from Care"})
+    pending = awaiting.consents.filter(answer="pending")
+    assert pending.get(person=credited).public_name == "Luis from Care"
+    assert pending.get(person=author).public_name == "Ana García, Customer Care"
+    assert awaiting.consents.count() == 3
+
+
+def test_invalid_input_shows_errors_and_changes_nothing(comms_client, draft, credited):
+    response = edit(comms_client, draft, public_title="", public_text="   ",
+                    image_choice="win", **{f"name_{credited.pk}": ""})  # fmt: skip
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert f"name_{credited.pk}" in errors
+    # Field errors first; the service's own checks once the fields are filled.
+    response = edit(comms_client, draft, public_title="", public_text="   ")
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["public_title"] == ["Give the highlight a public title."]
+    assert errors["public_text"] == ["Write the public text."]
+    response = edit(comms_client, draft, image_choice="win")
+    assert response.context["adminform"].form.errors["image_choice"] == [
+        "The win has no image to use."
+    ]
+    response = edit(comms_client, draft, public_title="x" * 200)
+    assert "public_title" in response.context["adminform"].form.errors
+    assert "Please correct the error" in response.text
+    draft.refresh_from_db()
+    assert draft.title == "We closed 100 tickets in a day"
+    assert draft.people.get(user=credited).public_name == "Luis Pérez, Customer Care"
+    assert draft.events.count() == 1
+
+
+def test_an_error_after_the_service_saved_undoes_the_save(comms_client, awaiting):
+    """The page comes back with an error (here, an inline's missing management
+    data), so what the service wrote is rolled back with it."""
+    page = comms_client.get(change_url(awaiting))
+    parser = _FormFields("highlight_form")
+    parser.feed(page.text)
+    data = {k: v for k, v in parser.data.items() if "TOTAL_FORMS" not in k}
+    response = comms_client.post(change_url(awaiting), {**data, "public_title": "Changed"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.asked_again == 2  # the service did write
+    awaiting.refresh_from_db()
+    assert awaiting.title == "We closed 100 tickets in a day"
+    assert awaiting.consents.count() == 2
+
+
+def test_image_choice_and_description(comms_client, comms, author, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from feed.images import encode
+
+    settings.MEDIA_ROOT = tmp_path
+    win = WinFactory(author=author, image_status="ready", image_alt="A team photo")
+    content = encode(Image.new("RGB", (64, 48), "teal"))
+    win.image.save(content.name, ContentFile(content.read()), save=True)
+    highlight = highlights.highlight_propose(win=win, by=comms)
+    page = comms_client.get(change_url(highlight))
+    assert f'src="{highlight.image.url}"' in page.text
+    assert 'alt="A team photo"' in page.text
+
+    response = edit(comms_client, highlight, image_description="")
+    assert response.context["adminform"].form.errors["image_description"] == [
+        "Describe the image for people who cannot see it."
+    ]
+    assert edit(comms_client, highlight, image_choice="none").status_code == 302
+    highlight.refresh_from_db()
+    assert not highlight.image
+    assert highlight.image_alt == ""
+    assert edit(comms_client, highlight, image_choice="win",
+                image_description="Five people, one cake").status_code == 302  # fmt: skip
+    highlight.refresh_from_db()
+    assert highlight.image
+    assert highlight.image_alt == "Five people, one cake"
+
+
+@pytest.mark.parametrize("end", ["withdrawn", "declined"])
+def test_withdrawn_and_declined_are_read_only(comms_client, awaiting, author, end):
+    if end == "withdrawn":
+        highlights.highlight_withdraw(highlight=awaiting, by=author)
+    else:
+        consent = awaiting.consents.get(person=author, answer="pending")
+        highlights.consent_answer(consent=consent, person=author, approve=False)
+    page = comms_client.get(change_url(awaiting))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
+    assert 'name="public_title"' not in page.text
+    assert "We closed 100 tickets in a day" in page.text
+    response = comms_client.post(change_url(awaiting), {"public_title": "Sneaky"})
+    assert response.status_code == 403
+    awaiting.refresh_from_db()
+    assert awaiting.title == "We closed 100 tickets in a day"
+
+
+def test_staff_outside_comms_cannot_edit(client, settings, draft):
+    settings.MFA_REQUIRED_FOR_STAFF = False
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(change_url(draft)).status_code == 403
+    response = client.post(change_url(draft), {"public_title": "Nope"})
+    assert response.status_code == 403
+
+
+# --------------------------------------------------------------------------
+# Preview and the list
+# --------------------------------------------------------------------------
+def preview_url(highlight) -> str:
+    return reverse("admin:feed_highlight_preview", args=[highlight.pk])
+
+
+def test_comms_preview_the_public_page_of_a_draft(comms_client, draft):
+    page = comms_client.get(change_url(draft))
+    assert f'href="{preview_url(draft)}"' in page.text
+    response = comms_client.get(preview_url(draft))
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][:2] == [
+        "admin/feed/highlight/preview.html",
+        "highlights/detail.html",
+    ]
+    assert "Preview of the public page" in response.text
+    assert '<meta name="robots" content="noindex, nofollow">' in response.text
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "<h1>We closed 100 tickets in a day</h1>" in response.text
+    assert "Ana García, Customer Care · Luis Pérez, Customer Care" in response.text
+    assert "style=" not in response.text  # the CSP allows no inline styles
+    # The public page itself does not exist yet.
+    assert comms_client.get(f"/highlights/{draft.slug}/").status_code == 404
+
+
+def test_only_comms_preview(client, settings, draft, author):
+    settings.MFA_REQUIRED_FOR_STAFF = False
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(preview_url(draft)).status_code == 403
+    client.force_login(author)
+    response = client.get(preview_url(draft))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+    assert client.get(reverse("admin:feed_highlight_preview", args=["nope"])).status_code == 302
+
+
+def test_the_list_shows_status_win_and_consent(comms_client, draft, approved, comms):
+    response = comms_client.get(reverse("admin:feed_highlight_changelist"))
+    assert response.status_code == 200
+    assert "Not asked yet" not in response.text  # the draft fixture became `approved`
+    assert "Approved by 2 of 2" in response.text
+    assert reverse("admin:feed_win_change", args=[approved.win_id]) in response.text
+    assert str(comms) in response.text
+    other = highlights.highlight_propose(win=WinFactory(), by=comms)
+    response = comms_client.get(reverse("admin:feed_highlight_changelist"))
+    assert "Not asked yet" in response.text
+    assert other.title in response.text
+
+
+def _list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:feed_highlight_changelist")).status_code == 200
+    return len(queries)
+
+
+def test_the_list_runs_the_same_queries_for_few_and_many(
+    comms_client, comms, django_assert_max_num_queries
+):
+    def add(count: int) -> None:
+        for _ in range(count):
+            highlight = highlights.highlight_propose(win=WinFactory(), by=comms)
+            highlights.consent_request(highlight=highlight, by=comms)
+
+    add(2)
+    few = _list_queries(comms_client)
+    add(25)
+    with django_assert_max_num_queries(12):
+        many = _list_queries(comms_client)
+    assert many == few

@@ -229,3 +229,95 @@ def test_share_card_draws_without_system_fonts(monkeypatch):
     finally:
         share_images._font_path.cache_clear()
     assert Image.open(io.BytesIO(png)).size == (1200, 630)
+
+
+# --------------------------------------------------------------------------
+# Public views: counted per day, without cookies or anything about the reader
+# --------------------------------------------------------------------------
+BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari"
+
+
+def views_of(highlight) -> int:
+    from feed.models import HighlightView
+
+    return sum(HighlightView.objects.filter(highlight=highlight).values_list("count", flat=True))
+
+
+def test_a_read_is_counted_without_a_cookie_of_its_own(client, published):
+    """Each GET by a browser adds one to today's row; counting sets nothing on the
+    reader, and the row holds no more than the highlight, the day and the count."""
+    from feed.models import HighlightView
+
+    for expected in (1, 2, 3):
+        response = client.get(detail_url(published), headers={"User-Agent": BROWSER})
+        assert response.status_code == 200
+        assert set(response.cookies) <= {"csrftoken"}  # see the test below
+        assert views_of(published) == expected
+    assert HighlightView.objects.filter(highlight=published).count() == 1
+    fields = {f.name for f in HighlightView._meta.get_fields()}
+    assert fields == {"id", "highlight", "day", "count"}
+
+
+def test_the_public_pages_set_no_cookie(client, published):
+    for url in (detail_url(published), reverse("highlights:list")):
+        response = client.get(url, headers={"User-Agent": BROWSER})
+        assert response.status_code == 200
+        assert not response.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"User-Agent": BROWSER, "Sec-Purpose": "prefetch"},
+        {"User-Agent": BROWSER, "Sec-Purpose": "prefetch;prerender"},
+        {"User-Agent": BROWSER, "Purpose": "prefetch"},
+        {"User-Agent": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
+        {"User-Agent": "facebookexternalhit/1.1"},
+        {"User-Agent": "curl/8.5.0"},
+        {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/131.0 Safari/537.36"},
+        {},
+    ],
+    ids=[
+        "sec-purpose",
+        "prerender",
+        "purpose",
+        "googlebot",
+        "facebook",
+        "curl",
+        "headless",
+        "none",
+    ],
+)
+def test_prefetches_and_robots_are_not_counted(client, published, headers):
+    assert client.get(detail_url(published), headers=headers).status_code == 200
+    assert views_of(published) == 0
+
+
+def test_head_is_not_counted(client, published):
+    assert client.head(detail_url(published), headers={"User-Agent": BROWSER}).status_code == 200
+    assert views_of(published) == 0
+
+
+def test_withdrawn_is_gone_and_not_counted(client, published, comms):
+    highlights.highlight_withdraw(highlight=published, by=comms)
+    response = client.get(detail_url(published), headers={"User-Agent": BROWSER})
+    assert response.status_code == 410
+    assert views_of(published) == 0
+
+
+def test_counting_keeps_the_page_small(client, published, django_assert_max_num_queries):
+    """The story, its names and one UPDATE once the day's row exists."""
+    client.get(detail_url(published), headers={"User-Agent": BROWSER})
+    with django_assert_max_num_queries(3):
+        client.get(detail_url(published), headers={"User-Agent": BROWSER})
+    assert views_of(published) == 2
+
+
+def test_the_first_read_of_a_day_after_a_concurrent_one(published):
+    """A row created between the UPDATE and the INSERT is incremented, not duplicated."""
+    from feed.dashboard import highlight_view_record
+    from feed.models import HighlightView
+
+    HighlightView.objects.create(highlight=published, day="2026-05-01", count=4)
+    highlight_view_record(highlight_id=published.pk, day=__import__("datetime").date(2026, 5, 1))
+    assert HighlightView.objects.get(highlight=published, day="2026-05-01").count == 5
