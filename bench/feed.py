@@ -34,11 +34,12 @@ Client, server and PostgreSQL share the machine, so absolute numbers compare
 only between runs on one machine; the ratios are the point.
 
 Settings (environment): BENCH_DATABASE_URL (default
-postgres://postgres@127.0.0.1:5432/wins_bench), BENCH_REDIS_URL (default none:
-the database cache), BENCH_USERS (10000), BENCH_WINS (200000), BENCH_SECONDS
-per scenario (30), BENCH_ROUNDS (3), BENCH_MAX_REQUESTS per scenario (6000),
-BENCH_THREADS (4), BENCH_PORT (8765), BENCH_SKIP_SEED=1 to reuse the database
-as it is. Exits 1 when a target is missed.
+postgres://postgres@127.0.0.1:5432/wins_bench), BENCH_REDIS_URL (default
+redis://127.0.0.1:6379/13 when it answers, as in production, where the rendered
+win cards live in Redis; empty for none: each worker's memory), BENCH_USERS
+(10000), BENCH_WINS (200000), BENCH_SECONDS per scenario (30), BENCH_ROUNDS (3),
+BENCH_MAX_REQUESTS per scenario (6000), BENCH_THREADS (4), BENCH_PORT (8765),
+BENCH_SKIP_SEED=1 to reuse the database as it is. Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ import html
 import http.client
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -74,6 +76,22 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WARMUP_REQUESTS = 20
 REQUEST_TIMEOUT = 30.0
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+def _redis_url() -> str:
+    """BENCH_REDIS_URL, or the default one when Redis answers there, or none."""
+    if "BENCH_REDIS_URL" in os.environ:
+        return os.environ["BENCH_REDIS_URL"]
+    try:
+        socket.create_connection((HOST, 6379), timeout=1).close()
+    except OSError:
+        print("Redis does not answer on 6379: the cards are cached in each worker's memory.")
+        return ""
+    return DEFAULT_REDIS_URL
+
+
+REDIS_URL = _redis_url()
 
 TARGETS = {"feed ÷ trivial": 0.4, "deep ÷ page 1": 0.8}
 
@@ -83,7 +101,7 @@ def server_environment() -> dict[str, str]:
     env = {
         **os.environ,
         "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", ""),
+        "REDIS_URL": REDIS_URL,
         "DEBUG": "false",
         "HTTPS": "false",
         "ALLOWED_HOSTS": HOST,
@@ -293,6 +311,7 @@ def show(results: list[Result]) -> None:
 
 def main() -> int:
     print(f"Feed benchmark: {USERS} people, {WINS} wins, database {DATABASE_URL}")
+    print("Cache:", REDIS_URL or "none (the database; cards in each worker's memory)")
     manage("migrate", "--no-input", "-v", "0")
     manage("createcachetable")
     manage("collectstatic", "--no-input", "-v", "0")

@@ -1,5 +1,5 @@
 """
-The feed's win cards, rendered once and served from the cache.
+The feed's win cards and its compose box, rendered once and served from the cache.
 
 A page of the feed is twenty cards, and rendering them was most of its cost.
 Most of a card is the same for everyone who reads it in the same language and
@@ -15,9 +15,10 @@ everything it depends on:
 
 What differs from one reader to the next is left as a hole in the cached HTML
 and filled in for each request: the CSRF token, the address a reaction returns
-to, the reader's own picture by the comment box, and every relative time ("5
-minutes ago"). Holes are HTML comments, which user text can never contain: it
-is escaped, and the sanitiser strips comments.
+to, the reader's own picture by the comment box, and every relative time of the
+last week ("5 minutes ago"; older ones are dates, which keep). Holes are HTML
+comments, which user text can never contain: it is escaped, and the sanitiser
+strips comments.
 
 A card is rendered without the cache, and not stored, when it shows things only
 one reader may see: their own win (edit and delete), a win they commented on
@@ -31,9 +32,7 @@ just before a change may store a card newer than its key says, never older.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
@@ -49,9 +48,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Team, User
+from feed.forms import WinForm
 from feed.models import Comment, Credit, Reaction, Tag, Win
 from feed.selectors import decorate, wins_with_details
-from feed.templatetags.win_cards import avatar, time_html
+from feed.templatetags.win_cards import avatar, since_hole_fill
 
 CARD_TEMPLATE = "components/win_card.html"
 
@@ -59,7 +59,6 @@ CARD_TEMPLATE = "components/win_card.html"
 CSRF_HOLE = mark_safe("<!--card:csrf-->")
 RETURN_HOLE = mark_safe("<!--card:return-->")
 READER_AVATAR_HOLE = mark_safe("<!--card:reader-avatar-->")
-TIME_HOLE_PATTERN = re.compile(r"<!--card:time:([^>]+)-->")
 
 # The fields of a user that a card shows (`update_fields` naming none of them,
 # such as the last sign-in, changes no card).
@@ -141,10 +140,40 @@ def feed_cards(
 def _fill(html: str, holes: dict[str, str]) -> SafeString:
     for hole, value in holes.items():
         html = html.replace(hole, value)
-    html = TIME_HOLE_PATTERN.sub(
-        lambda match: time_html(datetime.fromisoformat(match.group(1))), html
+    return mark_safe(since_hole_fill(html))  # noqa: S308 - rendered by the template, holes filled with escaped text
+
+
+# --------------------------------------------------------------------------
+# The compose box at the top of the feed
+# --------------------------------------------------------------------------
+COMPOSE_TEMPLATE = "feed/win_form.html#compose"
+
+
+def compose_box(request: HttpRequest) -> SafeString:
+    """The empty compose box of the feed's first page, for `request`'s reader.
+
+    Its form (a dozen widgets) costs as much to render as a handful of cards,
+    and it is the same every time for one reader: their name in the question,
+    their team among the audiences, the organisation's values to pick from. The
+    key is made of exactly these, so it needs no invalidation: a new name, team
+    or value makes a new key. The CSRF token is a hole, as in the cards.
+    """
+    reader = request.user
+    values = list(
+        Tag.objects.filter(is_value=True).order_by("name").values_list("pk", "name", "description")
     )
-    return mark_safe(html)  # noqa: S308 - rendered by the template, holes filled with escaped text
+    team = reader.team.name if reader.team_id else ""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    raw = repr((language, reader.pk, reader.get_short_name(), team, values))
+    key = "compose:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    html = _cache().get(key)
+    if html is None:
+        form = WinForm(author=reader)
+        html = get_template(COMPOSE_TEMPLATE).render(
+            {"compose_form": form, "csrf_token": CSRF_HOLE, "user": reader}
+        )
+        _cache().set(key, html, timeout=settings.CARD_CACHE_SECONDS)
+    return mark_safe(html.replace(CSRF_HOLE, escape(get_token(request))))  # noqa: S308 - as _fill
 
 
 # --------------------------------------------------------------------------

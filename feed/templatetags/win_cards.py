@@ -9,6 +9,7 @@ Both speak the reader's language; times are shown in the reader's time zone
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -58,9 +59,11 @@ def since(value: datetime | None) -> str:
     return date_format(local, get_format("DATE_FORMAT"))
 
 
-# What `{% time_element %}` leaves in a card rendered for the cache (`feed.cards`),
-# which fills it in for each reader: "5 minutes ago" does not keep.
-TIME_HOLE = "<!--card:time:{}-->"
+# What `{% time_element %}` leaves in a card rendered for the cache (`feed.cards`)
+# in place of "5 minutes ago", which does not keep: the moment, to say it again
+# for each reader (`since_hole_fill`).
+SINCE_HOLE = "<!--card:since:{}-->"
+SINCE_HOLE_PATTERN = re.compile(r"<!--card:since:([^>]+)-->")
 
 
 @register.simple_tag(takes_context=True)
@@ -69,21 +72,25 @@ def time_element(context, value: datetime) -> SafeString:
 
     What `{{ v|date:'c' }}`, `{{ v|date:'DATETIME_FORMAT' }}` and `{{ v|since }}` give,
     with the reader's local time worked out once: a page shows dozens of these.
-    In a card rendered for the cache (`card_holes`), a hole to fill in later.
+    In a card rendered for the cache (`card_holes`), the relative text of a moment
+    less than a week old is a hole; older ones show a date, which keeps.
     """
-    if context.get("card_holes"):
-        return mark_safe(TIME_HOLE.format(value.isoformat()))  # noqa: S308 - an ISO date
-    return time_html(value)
-
-
-def time_html(value: datetime) -> SafeString:
-    """The `<time>` element of `time_element`, outside a template."""
     local = timezone.localtime(value)
+    relative = since(value)
+    if context.get("card_holes") and timezone.now() - value < RELATIVE_FOR:
+        relative = mark_safe(SINCE_HOLE.format(value.isoformat()))  # noqa: S308 - an ISO date
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(),  # what the "c" format gives, without parsing a format
         formats.date_format(local, "DATETIME_FORMAT"),
-        since(value),
+        relative,
+    )
+
+
+def since_hole_fill(html: str) -> str:
+    """`html` with each hole left by `time_element` said as `since` says it now."""
+    return SINCE_HOLE_PATTERN.sub(
+        lambda match: conditional_escape(since(datetime.fromisoformat(match.group(1)))), html
     )
 
 

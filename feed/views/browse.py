@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from feed import selectors
-from feed.cards import feed_cards
+from feed.cards import compose_box, feed_cards
 from feed.consent_selectors import open_highlight_for
-from feed.forms import WinForm
 from feed.selectors import FeedFilters, FeedPage, InvalidCursor
 
 SCOPE_TEAM = "team"
@@ -101,7 +100,8 @@ def home(request: HttpRequest) -> HttpResponse:
         response = render(request, "feed/home.html#feed-page", context)
     else:
         # The composer sits at the top of the feed (the `compose` partial of feed/win_form.html).
-        context["compose_form"] = WinForm(author=request.user)
+        if cursor is None:
+            context["compose_html"] = compose_box(request)
         response = render(request, "feed/home.html", context, status=400 if cursor_error else 200)
     # The same URL answers with a fragment to htmx and a page to the browser.
     patch_vary_headers(response, ["HX-Request"])

@@ -237,3 +237,42 @@ def test_team_only_wins_stay_with_the_team(author):
     assert "Team secret" in feed(insider_client)
     assert "Team secret" not in feed(outsider_client)
     assert f'id="win-{secret.pk}"' not in feed(outsider_client)
+
+
+def test_the_compose_box_is_each_readers_own_and_follows_changes(team):
+    marta, marta_client = reader("Marta Soler", team)
+    _luis, luis_client = reader("Luis Pérez", TeamFactory(name="Finance"))
+    for _ in range(2):
+        assert "What went well today, Marta?" in feed(marta_client)
+        assert "My team only (Customer Care)" in feed(marta_client)
+        assert "What went well today, Luis?" in feed(luis_client)
+
+    marta.name = "Martina Soler"
+    marta.save()
+    team.name = "Customer Happiness"
+    team.save()
+    Tag.objects.create(name="Courage", is_value=True)
+
+    html = feed(marta_client)
+    assert "What went well today, Martina?" in html
+    assert "My team only (Customer Happiness)" in html
+    assert "#Courage" in html
+
+
+def test_a_win_posted_from_a_cached_compose_box_is_accepted(team):
+    _marta, marta_client = reader("Marta", team)
+    feed(marta_client)  # the compose box is now in the cache
+    luis = UserFactory(name="Luis", team=team)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(luis)
+    html = feed(client)
+    form = re.search(r'<form class="compose.*?</form>', html, re.S).group(0)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+    response = client.post(
+        reverse("feed:win_new"),
+        {"body": "Shipped the new onboarding", "visibility": "everyone",
+         "csrfmiddlewaretoken": token},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Win.objects.filter(author=luis, body="Shipped the new onboarding").exists()
