@@ -168,9 +168,15 @@ class EmailPreference(models.Model):
         NotificationKind.MENTION: Cadence.IMMEDIATELY,
         NotificationKind.CREDIT: Cadence.IMMEDIATELY,
         NotificationKind.CONSENT: Cadence.IMMEDIATELY,
+        # Comms only: an answer (or its absence) is what lets them publish or move on.
+        NotificationKind.CONSENT_ANSWER: Cadence.IMMEDIATELY,
     }
     # The manager digest is a kind of email of its own: weekly or never.
     DIGEST = "digest"
+    # So is the weekly email of highlight candidates, for comms staff.
+    CANDIDATES = "candidates"
+    # The weekly emails, each weekly unless turned off.
+    WEEKLY_EMAILS = (DIGEST, CANDIDATES)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"

@@ -262,12 +262,14 @@ def digest_wins(
     )
 
 
-def _absolute(url: str) -> str:
+def absolute_url(url: str) -> str:
     """A media or page URL made absolute with SITE_URL (storages may return absolute ones)."""
     return url if "://" in url else f"{settings.SITE_URL}{url}"
 
 
-def _thumbnail(win: Win) -> Thumbnail | None:
+def win_thumbnail(win: Win) -> Thumbnail | None:
+    """The thumbnail an email shows beside `win` (the digest's and comms' weekly
+    candidates), or None while it has no image ready. Needs the image fields loaded."""
     if not win.thumbnail or win.image_status != Win.ImageStatus.READY:
         return None
     if win.image_width and win.image_height:
@@ -275,7 +277,7 @@ def _thumbnail(win: Win) -> Thumbnail | None:
     else:
         height = THUMBNAIL_WIDTH * 2 // 3
     return Thumbnail(
-        url=_absolute(win.thumbnail.url), width=THUMBNAIL_WIDTH, height=height, alt=win.image_alt
+        url=absolute_url(win.thumbnail.url), width=THUMBNAIL_WIDTH, height=height, alt=win.image_alt
     )
 
 
@@ -367,7 +369,7 @@ def digest_build(*, manager: User, period: Period, scope: str | None = None) -> 
             reactions=win.reaction_count,
             comments=win.comment_count,
             credited=[credit.user.display_name for credit in win.credits.all()],
-            thumbnail=_thumbnail(win),
+            thumbnail=win_thumbnail(win),
         )
         entry.wins.append(item)
         items.append(item)
@@ -404,8 +406,8 @@ def digest_build(*, manager: User, period: Period, scope: str | None = None) -> 
             reactions=sum(item.reactions for item in items),
             comments=sum(item.comments for item in items),
         ),
-        feed_url=_absolute(reverse("feed:home")),
-        preview_url=_absolute(preview),
+        feed_url=absolute_url(reverse("feed:home")),
+        preview_url=absolute_url(preview),
     )
 
 

@@ -17,8 +17,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from accounts.models import Cadence, NotificationKind
-from feed.models import Email, Notification, Win
-from feed.notification_selectors import consent_link, consent_links, decorate
+from feed.models import CONSENT_MESSAGE_MAX_LENGTH, Email, Notification, Win
+from feed.notification_selectors import consent_answers, consent_link, consent_links, decorate
 from feed.notifications import cadence_for, unsubscribe_token
 from feed.periods import Period, period_from_key
 from wins_net.emails import email_render
@@ -54,7 +54,9 @@ def message_build(*, email: Email) -> EmailMultiAlternatives | None:
 
 
 def _notification(email: Email) -> Built:
-    """One notification sent at once: someone reacted, commented, mentioned or credited."""
+    """One notification sent at once: someone reacted, commented, mentioned or
+    credited; comms asked for consent; the person asked answered comms (left
+    unsent when the recipient is no longer comms staff: it leads to the admin area)."""
     notification = (
         Notification.objects.filter(pk=email.notification_id)
         .select_related("actor", "win", "win__author", "comment")
@@ -70,6 +72,13 @@ def _notification(email: Email) -> Built:
     decorate(notification, excerpt_chars=QUOTE_CHARS)
     if notification.kind == NotificationKind.CONSENT:
         consent_link(notification, recipient=recipient)
+    elif notification.kind == NotificationKind.CONSENT_ANSWER:
+        from feed.highlights import is_comms  # feed.highlights imports feed.notifications
+
+        if not is_comms(recipient):
+            return None
+        # The whole message: it is what comms need to read before anything else.
+        consent_answers([notification], excerpt_chars=CONSENT_MESSAGE_MAX_LENGTH)
     return "notification", {
         "notification": notification,
         "win": notification.win,
@@ -108,6 +117,7 @@ def _summary(email: Email, *, cadence: str) -> Built:
     for notification in notifications:
         decorate(notification)  # `url` (made absolute below) and `excerpt`
     consent_links(notifications, recipient=recipient)
+    consent_answers(notifications)
     for notification in notifications:
         notification.url = settings.SITE_URL + notification.url
     return "summary", {
@@ -124,9 +134,16 @@ def _digest(email: Email) -> Built:
     return digest_email_context(email=email)
 
 
+def _candidates(email: Email) -> Built:
+    from feed.candidates import candidates_email_context
+
+    return candidates_email_context(email=email)
+
+
 BUILDERS: dict[str, Callable[[Email], Built]] = {
     **dict.fromkeys(NotificationKind.values, _notification),
     Email.Kind.DAILY_SUMMARY: lambda email: _summary(email, cadence=Cadence.DAILY),
     Email.Kind.WEEKLY_SUMMARY: lambda email: _summary(email, cadence=Cadence.WEEKLY),
     Email.Kind.DIGEST: _digest,
+    Email.Kind.CANDIDATES: _candidates,
 }

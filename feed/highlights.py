@@ -50,7 +50,7 @@ from feed.models import (
     HighlightPerson,
     Win,
 )
-from feed.notifications import notify_consent
+from feed.notifications import notify_consent, notify_consent_answer
 from feed.text import MENTION_RE, handle_for
 
 COMMS_GROUP = "Communications"
@@ -545,6 +545,7 @@ def consent_answer(*, consent: Consent, person: User, approve: bool, message: st
     consent.closed_at = None if approve else now
     consent.message = message
     consent.save(update_fields=["answer", "answered_at", "closed_at", "message"])
+    notify_consent_answer(consent=consent)
     _event(highlight, actor=person, before=highlight.status, note=message,
            action=Action.CONSENT_APPROVED if approve else Action.CONSENT_DECLINED)  # fmt: skip
     if not approve:
@@ -656,6 +657,7 @@ def _expire(*, consent_id: int, now: datetime) -> int:
     highlight = _locked(consent.highlight)
     consent.answer, consent.closed_at = Answer.EXPIRED, now
     consent.save(update_fields=["answer", "closed_at"])
+    notify_consent_answer(consent=consent)
     _event(highlight, actor=None, action=Action.CONSENT_EXPIRED, before=highlight.status,
            note=consent.public_name)  # fmt: skip
     if highlight.status == Status.AWAITING:

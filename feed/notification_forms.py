@@ -8,10 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Cadence, EmailPreference, NotificationKind, User
+from feed.highlights import is_comms
 from feed.notifications import cadence_for
 
 DIGEST_FIELD = "digest"
 DIGEST_SCOPE_FIELD = "digest_scope"
+CANDIDATES_FIELD = "candidates"
+# Kinds only communications staff are told about: only they see the choice.
+COMMS_KINDS = (NotificationKind.CONSENT_ANSWER,)
 
 # What each kind's choice is about, under its label.
 KIND_HELP = {
@@ -20,6 +24,10 @@ KIND_HELP = {
     NotificationKind.MENTION: _("When someone @mentions you in a comment."),
     NotificationKind.CREDIT: _("When a coworker credits you on their win."),
     NotificationKind.CONSENT: _("When the communications team asks to publish one of your wins."),
+    NotificationKind.CONSENT_ANSWER: _(
+        "When someone approves or declines a highlight you asked them about, or does not "
+        "answer in time."
+    ),
 }
 
 
@@ -34,12 +42,16 @@ class Change:
 
 class PreferencesForm(forms.Form):
     """A choice of cadence per kind of notification, with the current value
-    (or the default) selected; managers also choose their weekly digest."""
+    (or the default) selected; managers also choose their weekly digest, and
+    communications staff the answers to their requests and the weekly email of
+    highlight candidates (nobody else sees those)."""
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        for kind in NotificationKind:
+        self.is_comms = is_comms(user)
+        self.kinds = [k for k in NotificationKind if self.is_comms or k not in COMMS_KINDS]
+        for kind in self.kinds:
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label,
                 choices=Cadence.choices,
@@ -61,9 +73,22 @@ class PreferencesForm(forms.Form):
                 initial=digest.scope if digest else EmailPreference.DigestScope.DIRECT,
                 widget=forms.RadioSelect,
             )
+        if self.is_comms:
+            self.fields[CANDIDATES_FIELD] = forms.ChoiceField(
+                label=_("Weekly email of highlight candidates"),
+                choices=[(Cadence.WEEKLY, _("Every Monday")), (Cadence.NEVER, Cadence.NEVER.label)],
+                initial=cadence_for(user=user, kind=EmailPreference.CANDIDATES),
+                help_text=_("Last week's best wins that nobody has proposed as a highlight yet."),
+            )
 
     def kind_fields(self) -> list[forms.BoundField]:
-        return [self[kind.value] for kind in NotificationKind]
+        """The kinds everyone chooses; comms' own are in `comms_fields`."""
+        return [self[kind.value] for kind in self.kinds if kind not in COMMS_KINDS]
+
+    def comms_fields(self) -> list[forms.BoundField]:
+        if not self.is_comms:
+            return []
+        return [*(self[kind.value] for kind in COMMS_KINDS), self[CANDIDATES_FIELD]]
 
     def changes(self) -> list[Change]:
         """The preferences that differ from what is saved (or the default).
@@ -73,7 +98,8 @@ class PreferencesForm(forms.Form):
         """
         changed = set(self.changed_data)
         data = self.cleaned_data
-        result = [Change(kind=k, cadence=data[k]) for k in NotificationKind.values if k in changed]
+        kinds = [kind.value for kind in self.kinds]
+        result = [Change(kind=k, cadence=data[k]) for k in kinds if k in changed]
         if self.has_digest and changed & {DIGEST_FIELD, DIGEST_SCOPE_FIELD}:
             result.append(
                 Change(
@@ -82,4 +108,6 @@ class PreferencesForm(forms.Form):
                     scope=data[DIGEST_SCOPE_FIELD],
                 )
             )
+        if self.is_comms and CANDIDATES_FIELD in changed:
+            result.append(Change(kind=EmailPreference.CANDIDATES, cadence=data[CANDIDATES_FIELD]))
         return result

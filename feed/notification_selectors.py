@@ -19,13 +19,14 @@ from django.utils.text import Truncator
 
 from accounts.models import NotificationKind, User
 from feed.consent_selectors import consent_for_notification
-from feed.models import Notification, Win
+from feed.models import Consent, Notification, Win
 from feed.selectors import InvalidCursor, decode_cursor
 
 __all__ = [
     "NOTIFICATIONS_PAGE_SIZE",
     "InvalidCursor",
     "NotificationPage",
+    "consent_answers",
     "consent_link",
     "consent_links",
     "decorate",
@@ -92,6 +93,7 @@ def notification_page(
     for notification in rows:
         decorate(notification)
     consent_links(rows, recipient=user)
+    consent_answers(rows)
     return NotificationPage(notifications=rows, next_cursor=next_cursor)
 
 
@@ -104,6 +106,7 @@ def notification_one(*, user: User, pk: int) -> Notification | None:
     if notification is not None:
         decorate(notification)
         consent_links([notification], recipient=user)
+        consent_answers([notification])
     return notification
 
 
@@ -112,12 +115,20 @@ def decorate(notification: Notification, *, excerpt_chars: int = EXCERPT_CHARS) 
     the comment, else the win's text. Needs `win` and `comment` loaded.
 
     A comment hidden by moderators is neither quoted nor linked to, and the
-    win's text does not stand in for it.
+    win's text does not stand in for it. An answer to a consent request leads
+    to the highlight in the admin area and quotes nothing until
+    `consent_answers` finds the answer's message.
     """
     win, comment = notification.win, notification.comment
     shown_comment = comment if comment is not None and not comment.is_hidden else None
     notification.url = ""
     notification.excerpt = ""
+    if notification.kind == NotificationKind.CONSENT_ANSWER:
+        if notification.highlight_id is not None:
+            notification.url = reverse(
+                "admin:feed_highlight_change", args=[notification.highlight_id]
+            )
+        return notification
     if win is not None:
         notification.url = win.get_absolute_url()
         if shown_comment is not None:
@@ -147,6 +158,55 @@ def consent_link(notification: Notification, *, recipient: User) -> Notification
     """`consent_links` for one notification."""
     consent_links([notification], recipient=recipient)
     return notification
+
+
+def consent_answers(
+    notifications: list[Notification], *, excerpt_chars: int = EXCERPT_CHARS
+) -> None:
+    """Give each answer to a consent request among `notifications` what its line
+    says: `answer` (approved, declined or expired), `answer_title` (the public
+    title the person was shown) and, as `excerpt`, the message they wrote.
+
+    The answer is the asked person's (`actor`) consent on that highlight that was
+    decided last at or before the line was written (`notify_consent_answer`
+    dates it so). An approval later superseded by an edit still reads as an
+    approval. One query, and none when there is no answer among them.
+    """
+    answering = [
+        n
+        for n in notifications
+        if n.kind == NotificationKind.CONSENT_ANSWER and n.highlight_id and n.actor_id
+    ]
+    if not answering:
+        return
+    consents = Consent.objects.filter(
+        Q(answered_at__isnull=False) | Q(answer=Consent.Answer.EXPIRED),
+        highlight_id__in={n.highlight_id for n in answering},
+        person_id__in={n.actor_id for n in answering},
+    ).values_list(
+        "highlight_id", "person_id", "answer", "answered_at", "closed_at", "title", "message"
+    )
+    decided: dict[tuple[int, int], list[tuple]] = {}
+    for highlight_id, person_id, answer, answered_at, closed_at, title, message in consents:
+        if answer == Consent.Answer.EXPIRED:
+            outcome, when = answer, closed_at
+        elif answer == Consent.Answer.DECLINED:
+            outcome, when = answer, answered_at
+        else:  # approved, perhaps superseded or withdrawn since
+            outcome, when = Consent.Answer.APPROVED, answered_at
+        decided.setdefault((highlight_id, person_id), []).append((when, outcome, title, message))
+    for notification in answering:
+        earlier = [
+            entry
+            for entry in decided.get((notification.highlight_id, notification.actor_id), [])
+            if entry[0] <= notification.created_at
+        ]
+        if not earlier:
+            continue
+        _when, outcome, title, message = max(earlier, key=lambda entry: entry[0])
+        notification.answer = outcome
+        notification.answer_title = title
+        notification.excerpt = _excerpt(message, excerpt_chars) if message else ""
 
 
 def _excerpt(text: str, chars: int) -> str:

@@ -48,7 +48,7 @@ def cadence_for(*, user: User, kind: str) -> str:
     preference = EmailPreference.objects.filter(user=user, kind=kind).first()
     if preference is not None:
         return preference.cadence
-    if kind == EmailPreference.DIGEST:
+    if kind in EmailPreference.WEEKLY_EMAILS:
         return Cadence.WEEKLY
     return EmailPreference.DEFAULTS[kind]
 
@@ -59,12 +59,18 @@ def preference_set(
     """Choose how often `kind` arrives by email. Idempotent.
 
     The manager digest (`EmailPreference.DIGEST`) is weekly or never, with a scope
-    (direct reports or the whole tree). Raises ValidationError for a kind or
-    cadence that does not exist.
+    (direct reports or the whole tree); so is comms' email of highlight candidates
+    (`EmailPreference.CANDIDATES`), without one. Raises ValidationError for a kind
+    or cadence that does not exist.
     """
     if kind == EmailPreference.DIGEST:
         if cadence not in (Cadence.WEEKLY, Cadence.NEVER):
             raise ValidationError(_("The digest is weekly or never."), code="cadence")
+    elif kind == EmailPreference.CANDIDATES:
+        if cadence not in (Cadence.WEEKLY, Cadence.NEVER):
+            raise ValidationError(
+                _("The email of highlight candidates is weekly or never."), code="cadence"
+            )
     elif kind not in NotificationKind.values:
         raise ValidationError(_("That kind of notification does not exist."), code="kind")
     if cadence not in Cadence.values:
@@ -84,6 +90,8 @@ def preference_set(
 def kinds_of_email(*, user: User, email_kind: str) -> list[str]:
     if email_kind == Email.Kind.DIGEST:
         return [EmailPreference.DIGEST]
+    if email_kind == Email.Kind.CANDIDATES:
+        return [EmailPreference.CANDIDATES]
     if email_kind in (Email.Kind.DAILY_SUMMARY, Email.Kind.WEEKLY_SUMMARY):
         return [k for k in NotificationKind.values if cadence_for(user=user, kind=k) == email_kind]
     return [email_kind]
@@ -248,4 +256,47 @@ def notify_consent(*, consent: Consent, reminder: bool = False) -> Notification 
         notification.actors.add(actor)
     suffix = "-reminder" if reminder else ""
     _email_if_immediate(notification, period=f"c{consent.pk}{suffix}")
+    return notification
+
+
+# What comms are told about: an answer, or none in time.
+ANSWERS_TOLD = (Consent.Answer.APPROVED, Consent.Answer.DECLINED, Consent.Answer.EXPIRED)
+
+
+@transaction.atomic
+def notify_consent_answer(*, consent: Consent) -> Notification | None:
+    """Tell the comms person who asked that `consent` was approved, declined (with
+    the person's message, if any) or expired unanswered: a line in the bell
+    leading to the highlight in the admin area and, at their chosen cadence (at
+    once by default), an email recorded once per request (`a<id>`).
+
+    Call it inside the transaction that records the answer or the expiry, after
+    saving it: the line is dated with that moment (`answered_at`, or
+    `closed_at` for an expiry), which is how the bell finds the answer again.
+
+    Nobody is told while muted; when the asker's account is gone, inactive or
+    no longer comms staff (`feed.highlights.is_comms`); when a comms person
+    answers a request of their own; or when the highlight's win is gone.
+    """
+    from feed.highlights import is_comms  # feed.highlights imports this module
+
+    if _muted.get() or consent.answer not in ANSWERS_TOLD:
+        return None
+    recipient, person, highlight = consent.asked_by, consent.person, consent.highlight
+    if recipient is None or not is_comms(recipient) or highlight.win_id is None:
+        return None
+    if consent.answer != Consent.Answer.EXPIRED and recipient.pk == person.pk:
+        return None
+    when = consent.answered_at or consent.closed_at or timezone.now()
+    notification = Notification.objects.create(
+        recipient=recipient,
+        kind=NotificationKind.CONSENT_ANSWER,
+        actor=person,
+        win_id=highlight.win_id,
+        highlight=highlight,
+        created_at=when,
+        updated_at=when,
+    )
+    notification.actors.add(person)
+    _email_if_immediate(notification, period=f"a{consent.pk}")
     return notification

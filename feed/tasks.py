@@ -82,6 +82,15 @@ def digests_plan() -> int:
     return len(plan())
 
 
+@shared_task(name="feed.candidates_plan")
+def candidates_plan() -> int:
+    """Record comms' weekly emails of highlight candidates that are due (beat,
+    every 15 minutes); returns how many."""
+    from feed.candidates import candidates_plan as plan
+
+    return len(plan())
+
+
 @shared_task(name="feed.consents_remind_and_expire")
 def consents_remind_and_expire() -> dict[str, int]:
     """Periodic (beat, hourly): remind once, then expire, unanswered consent

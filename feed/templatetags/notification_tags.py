@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import NotificationKind
-from feed.models import Notification
+from feed.models import Consent, Notification
 from feed.notification_selectors import unread_count
 
 register = template.Library()
@@ -58,7 +58,27 @@ def notification_text(notification: Notification) -> tuple[str, dict[str, object
         return gettext("%(name)s credited you on a win"), values
     if kind == NotificationKind.CONSENT:
         return gettext("%(name)s asked for your consent to publish your win"), values
+    if kind == NotificationKind.CONSENT_ANSWER:
+        return _consent_answer_text(notification, values)
     return str(notification.get_kind_display()), {}
+
+
+def _consent_answer_text(
+    notification: Notification, values: dict[str, object]
+) -> tuple[str, dict[str, object]]:
+    """What the person asked did with a consent request (set by
+    `notification_selectors.consent_answers`; without it, that they answered)."""
+    answer = getattr(notification, "answer", None)
+    if answer is None:
+        return gettext("%(name)s answered your consent request"), values
+    values["title"] = notification.answer_title
+    if answer == Consent.Answer.APPROVED:
+        # Translators: "Ana approved “Our new help centre”", a highlight comms asked about.
+        return gettext("%(name)s approved “%(title)s”"), values
+    if answer == Consent.Answer.DECLINED:
+        return gettext("%(name)s declined “%(title)s”"), values
+    # Translators: the request expired: nobody may publish it, as if declined.
+    return gettext("%(name)s did not answer in time about “%(title)s”"), values
 
 
 @register.simple_tag(takes_context=True)
@@ -71,7 +91,9 @@ def notification_sentence(context: Context, notification: Notification) -> str:
     if not values:
         return conditional_escape(pattern)
     values = {
-        key: format_html("<strong>{}</strong>", value) if key == "name" else value
+        key: format_html("<strong>{}</strong>", value)
+        if key == "name"
+        else conditional_escape(value)
         for key, value in values.items()
     }
     return mark_safe(conditional_escape(pattern) % values)  # noqa: S308 - escaped above

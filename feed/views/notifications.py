@@ -152,7 +152,8 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 @page_login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    """How often each kind of email arrives; managers also set their digest.
+    """How often each kind of email arrives; managers also set their digest, and
+    communications staff their weekly email of highlight candidates.
 
     Only the choices that changed are saved, so kinds left alone follow the defaults.
     """
@@ -183,6 +184,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def _preference_label(kind: str) -> str:
     if kind == EmailPreference.DIGEST:
         return _("Weekly digest of your team's wins")
+    if kind == EmailPreference.CANDIDATES:
+        return _("Weekly email of highlight candidates")
     return str(NotificationKind(kind).label)
 
 
@@ -194,6 +197,7 @@ def _unsubscribe_page(
         "is_summary": email_kind in (Email.Kind.DAILY_SUMMARY, Email.Kind.WEEKLY_SUMMARY),
         "is_daily": email_kind == Email.Kind.DAILY_SUMMARY,
         "is_digest": email_kind == Email.Kind.DIGEST,
+        "is_candidates": email_kind == Email.Kind.CANDIDATES,
         "kinds": kinds,
         "kind_labels": [_preference_label(kind) for kind in kinds],
         "is_on": is_on,
@@ -213,10 +217,12 @@ def _restore(*, person: User, email_kind: str, kinds: list[str]) -> list[str]:
 
     A kind's own emails come back immediately; a summary gets back the kinds
     named in the form (any kind of notification, nothing else); the digest
-    comes back weekly.
+    and the email of highlight candidates come back weekly.
     """
     if email_kind == Email.Kind.DIGEST:
         restored = {EmailPreference.DIGEST: Cadence.WEEKLY}
+    elif email_kind == Email.Kind.CANDIDATES:
+        restored = {EmailPreference.CANDIDATES: Cadence.WEEKLY}
     elif email_kind == Email.Kind.DAILY_SUMMARY:
         restored = {kind: Cadence.DAILY for kind in kinds if kind in NotificationKind.values}
     elif email_kind == Email.Kind.WEEKLY_SUMMARY:
