@@ -6,14 +6,22 @@ so every step has its events and consents; inside `notifications_muted()`, so a
 fresh demo does not email people about history. The demo employee's own best
 win waits for their consent. Idempotent: once the demo comms login has
 proposed anything, nothing is added.
+
+Before asking anyone, comms edits each draft as a person would: a short public
+title (the headline the win's idea was written with, where it has one, else the
+first clause of its first sentence) and the text without internal hashtags.
 """
 
 from __future__ import annotations
+
+import re
+from functools import cache
 
 from django.db import transaction
 
 from accounts.models import User
 from feed import highlights
+from feed.demo import IDEAS, Idea
 from feed.models import Highlight, Win
 from feed.notifications import notifications_muted
 
@@ -31,9 +39,106 @@ STATES = [
 ]
 
 
+# Short enough for a headline and a share card; the first clause of a
+# sentence is cut to it at a word.
+TITLE_WORDS_MAX_CHARS = 60
+# Words a cut title must not end on (Spanish and English).
+DANGLING = frozenset({
+    "a", "al", "and", "at", "by", "con", "de", "del", "e", "el", "en", "for", "in", "la", "las",
+    "los", "o", "of", "on", "or", "para", "por", "the", "to", "un", "una", "y", "with", "sin",
+    "from", "into", "over", "about", "desde", "sobre", "entre", "hacia",
+})  # fmt: skip
+HASHTAG_RE = re.compile(r"(?<!\w)#\w+")
+CLAUSE_RE = re.compile(r"[:;]\s|,\s|\s[—–-]\s")
+# Where a sentence too long for a title can end early ("Rewrote the reply | so it…").
+CONNECTOR_RE = re.compile(
+    r"\s(?:so|and|but|because|that|which|after|y|pero|porque|que|para|tras|hasta)\s"
+)
+
+
+@cache
+def _idea_patterns() -> list[tuple[re.Pattern[str], Idea]]:
+    """A pattern for each demo idea that matches the wins written from it, with
+    the number and client it was filled with as groups."""
+    patterns = []
+    for languages in IDEAS.values():
+        for ideas in languages.values():
+            for idea in ideas:
+                regex, seen = "", set()
+                for part in re.split(r"(\{\w+\})", idea.text):
+                    key = part[1:-1] if part.startswith("{") and part.endswith("}") else None
+                    if key is None:
+                        regex += re.escape(part)
+                    elif key in seen:
+                        regex += f"(?P={key})"
+                    elif key in ("n", "client"):
+                        regex += rf"(?P<{key}>\d+)" if key == "n" else rf"(?P<{key}>.+?)"
+                        seen.add(key)
+                    else:  # a person: their @handle (or "?" when nobody was left)
+                        regex += r"(?:@[\w.+-]+|\?)"
+                patterns.append((re.compile(regex + r"\Z", re.DOTALL), idea))
+    return patterns
+
+
+def _headline(win: Win) -> str:
+    """The headline of the idea `win` was written from, filled in as the win was;
+    empty when the idea has none (or the win was edited past recognition)."""
+    for pattern, idea in _idea_patterns():
+        match = pattern.match(win.body)
+        if match is not None:
+            return idea.card.format_map(match.groupdict()) if idea.card else ""
+    return ""
+
+
+def public_text(text: str) -> str:
+    """The proposed public text, lightly edited: internal hashtags out, spaces tidied."""
+    lines = (" ".join(HASHTAG_RE.sub("", line).split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line).strip()
+
+
+def public_title(text: str) -> str:
+    """A short title from a public text: its first sentence, cut at its first
+    clause, then (if still long) before a connecting word, and last at a word,
+    never ending on "de", "the" and such."""
+    first = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0].rstrip(".!")
+    for boundary in (CLAUSE_RE, CONNECTOR_RE):
+        if len(first) <= TITLE_WORDS_MAX_CHARS:
+            break
+        shorter = boundary.split(first, maxsplit=1)[0]
+        if len(shorter.split()) >= 3:
+            first = shorter
+    words: list[str] = []
+    for word in first.split():
+        if len(" ".join([*words, word])) > TITLE_WORDS_MAX_CHARS:
+            # Cut mid-sentence: end before the last phrase that was cut short.
+            starts = [n for n, kept in enumerate(words) if n >= 3 and kept.lower() in DANGLING]
+            words = words[: starts[-1]] if starts else words
+            break
+        words.append(word)
+    while len(words) > 1 and words[-1].lower() in DANGLING:
+        words.pop()
+    title = " ".join(words).rstrip(",;:")
+    return title[:1].upper() + title[1:]
+
+
+def _public_version(highlight: Highlight, *, comms: User) -> None:
+    """Comms edits the draft: a short title and the text without hashtags."""
+    text = public_text(highlight.text)
+    title = _headline(highlight.win) or public_title(text)
+    keep_image = bool(highlight.image and highlight.image_alt)
+    highlights.highlight_update(
+        highlight=highlight,
+        by=comms,
+        title=title,
+        text=text,
+        image_choice=highlights.ImageChoice.WIN if keep_image else highlights.ImageChoice.NONE,
+        image_alt=highlight.image_alt if keep_image else "",
+    )
+
+
 def _candidates() -> list[Win]:
     """Wins for everyone, not hidden, by people still here: the employee's best first,
-    then the most reacted to, one per author."""
+    then the most reacted to, one per author, those with a headline first."""
     public = (
         Win.objects.filter(visibility=Win.Visibility.EVERYONE, is_hidden=False)
         .filter(author__is_active=True)
@@ -46,7 +151,8 @@ def _candidates() -> list[Win]:
     if mine is not None:
         wins.append(mine)
     authors = {win.author_id for win in wins}
-    for win in public[:200]:
+    ranked = list(public[:200])
+    for win in sorted(ranked, key=lambda win: not _headline(win)):  # stable: still by reactions
         if len(wins) == len(STATES):
             break
         if win.author_id not in authors:
@@ -90,6 +196,7 @@ def seed_highlights() -> dict[str, int]:
     with notifications_muted():
         for win, state in zip(_candidates(), STATES, strict=False):
             highlight = highlights.highlight_propose(win=win, by=comms)
+            _public_version(highlight, comms=comms)
             _bring_to(highlight, state, comms=comms)
             counts[state] = counts.get(state, 0) + 1
     return counts

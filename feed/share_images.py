@@ -32,8 +32,9 @@ BRAND = (15, 118, 110)  # --accent in static/css/wins.css
 BRAND_DARK = (11, 92, 86)
 WHITE = (255, 255, 255)
 # Fonts with every Spanish letter, where Debian/Ubuntu (fonts-dejavu-core,
-# fonts-liberation) put them. Pillow's built-in font lacks accented letters, so
-# without one of these the card drops accents ("página" → "pagina").
+# fonts-liberation) put them; `make system-deps` installs fonts-dejavu-core.
+# Pillow's built-in font lacks accented letters, so without one of these the
+# card drops accents ("página" → "pagina").
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
@@ -43,12 +44,18 @@ FONT_CANDIDATES = (
 
 @memoize
 def _font_path() -> str | None:
+    """The first of `FONT_CANDIDATES` that FreeType can load, or None (once per process)."""
     for path in FONT_CANDIDATES:
         try:
             ImageFont.truetype(path, size=12)
         except OSError:
             continue
         return path
+    logger.warning(
+        "No TrueType font found (%s): share cards are drawn without accents. "
+        "Install fonts-dejavu-core (make system-deps).",
+        ", ".join(FONT_CANDIDATES) or "no candidates",
+    )
     return None
 
 

@@ -73,11 +73,24 @@ class ReactionFactory(factory.django.DjangoModelFactory):
 
 
 def comms_user(**kwargs) -> User:
-    """A person in the Communications group (created by feed's migration 0006)."""
-    from django.contrib.auth.models import Group
+    """A person in the Communications group (created by feed's migration 0006).
 
+    A transactional test (the browser's) empties every table when it ends, and the
+    permissions come back but not the group: it is then made again as the migration does.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name="Communications")
+    if created:
+        migration = import_module("feed.migrations.0006_communications_group")
+        codenames = [f"{action}_{model}" for action, model in migration.PERMISSIONS]
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="feed", codename__in=codenames)
+        )
     person = UserFactory(is_staff=True, **kwargs)
-    person.groups.add(Group.objects.get(name="Communications"))
+    person.groups.add(group)
     return person
 
 

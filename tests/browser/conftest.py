@@ -98,9 +98,10 @@ def console_problems() -> list[str]:
     return []
 
 
-def _open_page(
+def open_page(
     browser: Browser, viewport: dict[str, int], problems: list[str]
 ) -> tuple[BrowserContext, Page]:
+    """A new browser context and page, recording its problems in `problems`."""
     context = browser.new_context(viewport=viewport, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -117,7 +118,7 @@ def _open_page(
 @pytest.fixture
 def page(browser, live_server, console_problems) -> Iterator[Page]:
     """A fresh desktop browser (1280×800), with its own cookies."""
-    context, page = _open_page(browser, DESKTOP, console_problems)
+    context, page = open_page(browser, DESKTOP, console_problems)
     yield page
     context.close()
 
@@ -125,7 +126,7 @@ def page(browser, live_server, console_problems) -> Iterator[Page]:
 @pytest.fixture
 def phone(browser, live_server, console_problems) -> Iterator[Page]:
     """A fresh phone-sized browser (390×844), with its own cookies."""
-    context, page = _open_page(browser, PHONE, console_problems)
+    context, page = open_page(browser, PHONE, console_problems)
     yield page
     context.close()
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.text import slugify
 
 from accounts.demo import seed_people
 from accounts.models import User
 from feed.demo import seed_wins
-from feed.demo_highlights import seed_highlights
+from feed.demo_highlights import TITLE_WORDS_MAX_CHARS, public_text, public_title, seed_highlights
 from feed.highlights import is_comms
 from feed.models import Email, Highlight, Notification
-
-pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -41,6 +40,43 @@ def test_seed_creates_every_state_once(demo):
     total = Highlight.objects.count()
     assert seed_highlights() == {}
     assert Highlight.objects.count() == total
+
+
+def test_comms_gives_each_a_short_title_and_a_public_text(demo):
+    """Edited as comms would before asking: a title much shorter than the win, the
+    text without hashtags, and exactly that is what people are asked about."""
+    comms = User.objects.get(email="comms@example.com")
+    seed_highlights()
+    for highlight in Highlight.objects.select_related("win"):
+        assert 0 < len(highlight.title) <= TITLE_WORDS_MAX_CHARS
+        assert len(highlight.title) < len(highlight.win.body)
+        assert "#" not in highlight.text
+        assert "@" not in highlight.text
+        assert highlight.slug.startswith(slugify(highlight.title)[:80].strip("-"))
+        assert highlight.events.filter(action="edited", actor=comms).exists()
+        for consent in highlight.consents.all():
+            assert (consent.title, consent.text) == (highlight.title, highlight.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Rewrote our out-of-office reply so it says when people will hear back. Thanks!",
+         "Rewrote our out-of-office reply"),
+        ("He reescrito la respuesta para restablecer contraseñas: ahora lleva los pasos.",
+         "He reescrito la respuesta para restablecer contraseñas"),
+        ("Cerramos la semana con la cola de tickets a cero por primera vez en meses.",
+         "Cerramos la semana con la cola de tickets a cero"),
+        ("shipped it!", "Shipped it"),
+    ],
+)  # fmt: skip
+def test_a_title_is_the_first_clause_cut_at_a_phrase(text, title):
+    assert public_title(text) == title
+
+
+def test_the_public_text_drops_hashtags():
+    text = "Cola a cero. #soporte\n\nGracias, Ana #equipo"
+    assert public_text(text) == "Cola a cero.\nGracias, Ana"
 
 
 def test_seeding_people_twice_keeps_comms_in_the_group(db):
