@@ -32,11 +32,13 @@ just before a change may store a card newer than its key says, never older.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import FETCH_PEERS, F, Q
+from django.db.models import FETCH_PEERS, F, Q, Value
 from django.db.models.fetch_modes import FetchMode
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -44,14 +46,14 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Team, User
 from feed.forms import WinForm
 from feed.models import Comment, Credit, Reaction, Tag, Win
 from feed.selectors import decorate, wins_with_details
-from feed.templatetags.win_cards import avatar, since_hole_fill
+from feed.templatetags.win_cards import avatar, since
 
 CARD_TEMPLATE = "components/win_card.html"
 
@@ -59,6 +61,11 @@ CARD_TEMPLATE = "components/win_card.html"
 CSRF_HOLE = mark_safe("<!--card:csrf-->")
 RETURN_HOLE = mark_safe("<!--card:return-->")
 READER_AVATAR_HOLE = mark_safe("<!--card:reader-avatar-->")
+# Any of them, or the relative time `{% time_element %}` leaves (`SINCE_HOLE`).
+HOLE_PATTERN = re.compile(r"<!--card:(csrf|return|reader-avatar|since:([^>]+))-->")
+
+# In the reader's reactions, a row that says they commented instead (no kind is empty).
+_COMMENTED = ""
 
 # The fields of a user that a card shows (`update_fields` naming none of them,
 # such as the last sign-in, changes no card).
@@ -85,20 +92,30 @@ def feed_cards(
     """The HTML of a card for each of `wins` (rows with at least their pk,
     author, `is_hidden` and `revision`), in order, for `request`'s reader.
 
-    Three queries when every card is cached (the reader's reactions, whether
-    they commented, and the cache's one round trip); the cards missing are
+    One query and one round trip to the cache when every card is there (the
+    reader's reactions and whether they commented); the cards missing are
     loaded with `wins_with_details` in one go, rendered and stored.
     """
     reader = request.user
     ids = [win.pk for win in wins]
-    given: dict[int, set[str]] = {}
-    for win_id, kind in Reaction.objects.filter(win_id__in=ids, user=reader).values_list(
-        "win_id", "kind"
-    ):
-        given.setdefault(win_id, set()).add(kind)
-    commented = set(
-        Comment.objects.filter(win_id__in=ids, author=reader).values_list("win_id", flat=True)
+    # The reader's reactions, and the wins they commented on, in one query.
+    reactions = Reaction.objects.filter(win_id__in=ids, user=reader).order_by()
+    comments = (
+        Comment.objects.filter(win_id__in=ids, author=reader)
+        .order_by()
+        .annotate(kind=Value(_COMMENTED))
     )
+    given: dict[int, set[str]] = {}
+    commented: set[int] = set()
+    for win_id, kind in (
+        reactions.values_list("win_id", "kind")
+        .union(comments.values_list("win_id", "kind"), all=True)
+        .order_by()
+    ):
+        if kind == _COMMENTED:
+            commented.add(win_id)
+        else:
+            given.setdefault(win_id, set()).add(kind)
     keys = {
         win.pk: _key(win, reactions=given.get(win.pk, ()))
         for win in wins
@@ -138,9 +155,16 @@ def feed_cards(
 
 
 def _fill(html: str, holes: dict[str, str]) -> SafeString:
-    for hole, value in holes.items():
-        html = html.replace(hole, value)
-    return mark_safe(since_hole_fill(html))  # noqa: S308 - rendered by the template, holes filled with escaped text
+    """`html` with its holes filled, in one pass: the reader's from `holes`, and
+    the relative times as `since` says them now."""
+
+    def fill(match: re.Match) -> str:
+        if match.group(2) is not None:
+            return conditional_escape(since(datetime.fromisoformat(match.group(2))))
+        return holes[match.group(0)]
+
+    # Rendered by the template; every value put in a hole is escaped.
+    return mark_safe(HOLE_PATTERN.sub(fill, html))  # noqa: S308
 
 
 # --------------------------------------------------------------------------

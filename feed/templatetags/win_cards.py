@@ -9,7 +9,6 @@ Both speak the reader's language; times are shown in the reader's time zone
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -61,9 +60,8 @@ def since(value: datetime | None) -> str:
 
 # What `{% time_element %}` leaves in a card rendered for the cache (`feed.cards`)
 # in place of "5 minutes ago", which does not keep: the moment, to say it again
-# for each reader (`since_hole_fill`).
+# for each reader (`feed.cards`).
 SINCE_HOLE = "<!--card:since:{}-->"
-SINCE_HOLE_PATTERN = re.compile(r"<!--card:since:([^>]+)-->")
 
 
 @register.simple_tag(takes_context=True)
@@ -84,13 +82,6 @@ def time_element(context, value: datetime) -> SafeString:
         local.isoformat(),  # what the "c" format gives, without parsing a format
         formats.date_format(local, "DATETIME_FORMAT"),
         relative,
-    )
-
-
-def since_hole_fill(html: str) -> str:
-    """`html` with each hole left by `time_element` said as `since` says it now."""
-    return SINCE_HOLE_PATTERN.sub(
-        lambda match: conditional_escape(since(datetime.fromisoformat(match.group(1)))), html
     )
 
 
