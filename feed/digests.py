@@ -50,6 +50,7 @@ from accounts.models import Cadence, EmailPreference, User
 from feed.delivery import email_record, emails_enqueue
 from feed.models import Credit, Email, Win
 from feed.periods import Period, period_from_key, previous_week, weekly_due
+from wins_net.media import media_email_url
 
 # Managers planned per round: one query finds which of them already have their
 # digest, one transaction records the new rows and one task per `delivery.BATCH_SIZE`
@@ -277,7 +278,10 @@ def win_thumbnail(win: Win) -> Thumbnail | None:
     else:
         height = THUMBNAIL_WIDTH * 2 // 3
     return Thumbnail(
-        url=absolute_url(win.thumbnail.url), width=THUMBNAIL_WIDTH, height=height, alt=win.image_alt
+        url=absolute_url(media_email_url(win.thumbnail.name)),
+        width=THUMBNAIL_WIDTH,
+        height=height,
+        alt=win.image_alt,
     )
 
 

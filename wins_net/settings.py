@@ -273,8 +273,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+# Uploaded files are served by the app itself, with the access rules of the
+# pages (wins_net/media.py), in development and production alike. Set
+# SERVE_MEDIA=false when a web server or CDN serves MEDIA_URL instead (it then
+# applies no access rules of its own); MEDIA_URL may be a full URL for a CDN.
+# https://docs.djangoproject.com/en/6.1/ref/settings/#media-url
+MEDIA_URL = env("MEDIA_URL", default="media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from feed.views.dashboard import comms_dashboard
 from wins_net.health import healthz
+from wins_net.media import media_urlpatterns
 
 # The admin signs in through allauth, so its rate limits and two-factor apply.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -25,8 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("feed.urls_notifications")),
     path("highlights/", include("feed.urls_highlights")),
+    # Uploaded files, with access rules; none when SERVE_MEDIA is off.
+    *media_urlpatterns(),
     path("", include("feed.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
