@@ -50,7 +50,11 @@ from feed.models import (
     HighlightPerson,
     Win,
 )
-from feed.notifications import notify_consent, notify_consent_answer
+from feed.notifications import (
+    notifications_consent_answered,
+    notify_consent,
+    notify_consent_answer,
+)
 from feed.text import MENTION_RE, handle_for
 
 COMMS_GROUP = "Communications"
@@ -545,6 +549,7 @@ def consent_answer(*, consent: Consent, person: User, approve: bool, message: st
     consent.closed_at = None if approve else now
     consent.message = message
     consent.save(update_fields=["answer", "answered_at", "closed_at", "message"])
+    notifications_consent_answered(consent=consent)
     notify_consent_answer(consent=consent)
     _event(highlight, actor=person, before=highlight.status, note=message,
            action=Action.CONSENT_APPROVED if approve else Action.CONSENT_DECLINED)  # fmt: skip

@@ -250,13 +250,28 @@ def notify_consent(*, consent: Consent, reminder: bool = False) -> Notification 
         return None
     actor = consent.asked_by
     notification = Notification.objects.create(
-        recipient=recipient, kind=NotificationKind.CONSENT, actor=actor, win=win
+        recipient=recipient,
+        kind=NotificationKind.CONSENT,
+        actor=actor,
+        win=win,
+        highlight=consent.highlight,
     )
     if actor is not None:
         notification.actors.add(actor)
     suffix = "-reminder" if reminder else ""
     _email_if_immediate(notification, period=f"c{consent.pk}{suffix}")
     return notification
+
+
+def notifications_consent_answered(*, consent: Consent) -> int:
+    """Mark read the requests for `consent`'s highlight in its person's bell: once
+    they have answered, the line has nothing left to ask."""
+    return Notification.objects.filter(
+        recipient=consent.person,
+        kind=NotificationKind.CONSENT,
+        highlight=consent.highlight_id,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
 
 
 # What comms are told about: an answer, or none in time.

@@ -239,3 +239,14 @@ def test_the_bell_links_to_the_consent_page(draft, comms, credited):
     [line] = [n for n in page.notifications if n.kind == "consent"]
     assert line.url == _url(consent_of(draft, credited))
     assert Notification.objects.filter(recipient=credited, kind="consent").count() == 1
+
+
+def test_answering_clears_the_request_from_the_bell(client, awaiting, author, credited):
+    """Once the author has answered, their request no longer counts as unread."""
+    unread = Notification.objects.filter(read_at__isnull=True, kind="consent")
+    assert unread.filter(recipient=author).count() == 1
+    client.force_login(author)
+    client.post(_url(consent_of(awaiting, author)), {"answer": "approve", "message": ""})
+
+    assert not unread.filter(recipient=author).exists()
+    assert unread.filter(recipient=credited).count() == 1  # theirs is still waiting
