@@ -95,18 +95,12 @@ class Candidates:
 def candidate_wins(*, period: Period) -> list[Win]:
     """The best wins posted in `period` that nobody has proposed yet, best first.
 
-    `weekly_candidates` at the end of the week: the seven days before it. Wins
-    posted after it (on Monday before the email) wait for next week's, and
-    wins of people who left are left out. One query.
+    `weekly_candidates` over the week (its own bounds, whatever a change of
+    clocks made of its length). Wins posted after it (on Monday before the
+    email) wait for next week's, and wins of people who left are left out. One query.
     """
-    ranked = weekly_candidates(now=period.end, limit=CANDIDATES_SHOWN).select_related(
-        "author", "author__team", "team"
-    )
-    return [
-        win
-        for win in ranked
-        if period.start <= win.created_at < period.end and win.author.is_active
-    ]
+    ranked = weekly_candidates(now=period.end, since=period.start, limit=CANDIDATES_SHOWN)
+    return list(ranked.select_related("author", "author__team", "team"))
 
 
 def candidates_build(*, period: Period) -> Candidates | None:

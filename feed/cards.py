@@ -38,9 +38,9 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import FETCH_PEERS, F, Q, Value
+from django.db.models import FETCH_PEERS, F, Q
 from django.db.models.fetch_modes import FetchMode
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -64,9 +64,6 @@ READER_AVATAR_HOLE = mark_safe("<!--card:reader-avatar-->")
 # Any of them, or the relative time `{% time_element %}` leaves (`SINCE_HOLE`).
 HOLE_PATTERN = re.compile(r"<!--card:(csrf|return|reader-avatar|since:([^>]+))-->")
 
-# In the reader's reactions, a row that says they commented instead (no kind is empty).
-_COMMENTED = ""
-
 # The fields of a user that a card shows (`update_fields` naming none of them,
 # such as the last sign-in, changes no card).
 _PERSON_FIELDS = frozenset({"name", "email", "job_title", "team", "team_id", "avatar"})
@@ -89,37 +86,25 @@ def _key(win: Win, *, reactions: Iterable[str]) -> str:
 def feed_cards(
     request: HttpRequest, wins: Sequence[Win], *, fetch_mode: FetchMode = FETCH_PEERS
 ) -> list[SafeString]:
-    """The HTML of a card for each of `wins` (rows with at least their pk,
-    author, `is_hidden` and `revision`), in order, for `request`'s reader.
+    """The HTML of a card for each of `wins`, in order, for `request`'s reader:
+    the bare rows of `feed.selectors.feed_page(details=False)`, which say
+    whether the reader commented on each (`reader_commented`).
 
     One query and one round trip to the cache when every card is there (the
-    reader's reactions and whether they commented); the cards missing are
+    reader's reactions); the cards missing are
     loaded with `wins_with_details` in one go, rendered and stored.
     """
     reader = request.user
     ids = [win.pk for win in wins]
-    # The reader's reactions, and the wins they commented on, in one query.
-    reactions = Reaction.objects.filter(win_id__in=ids, user=reader).order_by()
-    comments = (
-        Comment.objects.filter(win_id__in=ids, author=reader)
-        .order_by()
-        .annotate(kind=Value(_COMMENTED))
-    )
     given: dict[int, set[str]] = {}
-    commented: set[int] = set()
-    for win_id, kind in (
-        reactions.values_list("win_id", "kind")
-        .union(comments.values_list("win_id", "kind"), all=True)
-        .order_by()
+    for win_id, kind in Reaction.objects.filter(win_id__in=ids, user=reader).values_list(
+        "win_id", "kind"
     ):
-        if kind == _COMMENTED:
-            commented.add(win_id)
-        else:
-            given.setdefault(win_id, set()).add(kind)
+        given.setdefault(win_id, set()).add(kind)
     keys = {
         win.pk: _key(win, reactions=given.get(win.pk, ()))
         for win in wins
-        if not (win.is_hidden or win.author_id == reader.pk or win.pk in commented)
+        if not (win.is_hidden or win.author_id == reader.pk or win.reader_commented)
     }
     cached = _cache().get_many(list(keys.values())) if keys else {}
     html = {pk: cached[key] for pk, key in keys.items() if key in cached}
@@ -280,3 +265,15 @@ def _team_saved(sender, instance: Team, created: bool, **kwargs) -> None:
 def _tag_saved(sender, instance: Tag, created: bool, **kwargs) -> None:
     if not created:
         cards_changed(wins=Q(tags=instance))
+
+
+# Deleting a tag or a team removes its links, or empties its members' team, without
+# a signal per row: the wins are bumped before, in the transaction of the delete.
+@receiver(pre_delete, sender=Tag)
+def _tag_deleted(sender, instance: Tag, **kwargs) -> None:
+    cards_changed(wins=Q(tags=instance))
+
+
+@receiver(pre_delete, sender=Team)
+def _team_deleted(sender, instance: Team, **kwargs) -> None:
+    cards_changed(wins=Q(author__team=instance))

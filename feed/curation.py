@@ -80,12 +80,14 @@ def curation_queue(*, now: datetime | None = None, model: type[Win] = Win) -> Qu
     )
 
 
-def weekly_candidates(*, now: datetime | None = None, limit: int = 10) -> QuerySet[Win]:
-    """The best wins of the seven days before `now` that nobody has proposed yet,
-    by people still here."""
+def weekly_candidates(
+    *, now: datetime | None = None, since: datetime | None = None, limit: int = 10
+) -> QuerySet[Win]:
+    """The best wins posted from `since` (seven days before `now` by default) to
+    `now` that nobody has proposed yet, by people still here."""
     now = now or timezone.now()
     return curation_queue(now=now).filter(
-        created_at__gte=now - timedelta(days=7),
+        created_at__gte=since or now - timedelta(days=7),
         created_at__lt=now,
         is_proposed=False,
         author__is_active=True,

@@ -15,7 +15,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.fetch_modes import FetchMode
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -254,14 +254,19 @@ def cursor_page(
 ) -> FeedPage:
     """One page of `wins`, newest first, after `cursor`. Raises InvalidCursor.
 
-    With `details=False` the wins come bare (`CARD_KEY_FIELDS`), for
-    `feed.cards`, which loads the details of the cards it does not have.
+    With `details=False` the wins come bare (`CARD_KEY_FIELDS`, and whether the
+    viewer commented on each: `reader_commented`), for `feed.cards`, which loads
+    the details of the cards it does not have.
     """
     if cursor:
         created_at, pk = decode_cursor(cursor)
         wins = after_cursor(wins, created_at=created_at, pk=pk)
     wins = wins.order_by("-created_at", "-id")
-    wins = wins_with_details(wins, viewer=viewer) if details else wins.only(*CARD_KEY_FIELDS)
+    if details:
+        wins = wins_with_details(wins, viewer=viewer)
+    else:
+        commented = Comment.objects.filter(win=OuterRef("pk"), author_id=viewer.pk)
+        wins = wins.only(*CARD_KEY_FIELDS).annotate(reader_commented=Exists(commented))
     page = list(wins[: limit + 1])
     has_more = len(page) > limit
     page = page[:limit]

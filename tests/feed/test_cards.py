@@ -276,3 +276,14 @@ def test_a_win_posted_from_a_cached_compose_box_is_accepted(team):
     )  # fmt: skip
     assert response.status_code == 302
     assert Win.objects.filter(author=luis, body="Shipped the new onboarding").exists()
+
+
+def test_a_deleted_tag_leaves_the_cached_card(team, win):
+    kudos = Tag.objects.create(name="kudos")
+    win.tags.add(kudos)
+    _marta, marta_client = reader("Marta", team)
+    assert "#kudos" in card(feed(marta_client), win)
+
+    kudos.delete()
+
+    assert "#kudos" not in card(feed(marta_client), win)

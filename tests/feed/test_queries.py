@@ -30,10 +30,10 @@ pytestmark = pytest.mark.django_db
 # win's page. The feed adds the composer's organisation values (2), and one query per
 # filter it names (the tag, the person). The same at 5 and at 50 wins.
 # The feed's cards and composer come from a cache (`feed.cards`): it first reads the
-# page's wins bare, then the reader's reactions and whether they commented (2), and the
-# organisation's values and the reader's team for the composer's key (2, instead of the
-# composer's own 2), then the details of the cards it does not have, as above: 14 with
-# nothing cached, 7 with everything.
+# page's wins bare (with whether the reader commented on each), the reader's reactions
+# (1), and the organisation's values and the reader's team for the composer's key (2,
+# instead of the composer's own 2), then the details of the cards it does not have, as
+# above: 14 with nothing cached, 7 with everything.
 FEED_BUDGET = 14
 FEED_CACHED_BUDGET = 7
 # A win's page adds one: whether a public story of it names the viewer
