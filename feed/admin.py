@@ -46,8 +46,11 @@ from feed.models import (
 )
 from feed.views.highlights import public_names
 
-# Characters of a win's text shown in the curation queue and the highlights list.
-QUEUE_EXCERPT_LENGTH = 120
+# Characters of a win's text shown in the curation queue (two or three lines at
+# 1280 px, so the score and highlight columns stay on screen) and in the
+# highlights list.
+QUEUE_EXCERPT_LENGTH = 80
+WIN_LINK_EXCERPT_LENGTH = 120
 # Width in CSS pixels of a win's thumbnail in the queue, and of the larger
 # previews on a single page.
 PREVIEW_WIDTH = 96
@@ -79,6 +82,16 @@ class WinAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = ["propose_highlight"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Win]:
+        # Moderators (and superusers) see every win; people who may only look
+        # (comms, given `view_win` to find and propose stories) see what the
+        # whole company sees: wins for everyone, not hidden. The list, the
+        # change page and the actions all start from here.
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("feed.change_win"):
+            return queryset
+        return queryset.filter(visibility=Win.Visibility.EVERYONE, is_hidden=False)
+
     def has_highlight_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("feed.add_highlight")
 
@@ -96,6 +109,16 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["author", "win"]
     search_fields = ["body", "author__name", "author__email"]
     raw_id_fields = ["win", "author", "mentions"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        # As for wins: people who may only look (comms) see comments that are
+        # not hidden, on wins for everyone that are not hidden.
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("feed.change_comment"):
+            return queryset
+        return queryset.filter(
+            is_hidden=False, win__visibility=Win.Visibility.EVERYONE, win__is_hidden=False
+        )
 
 
 @admin.register(Report)
@@ -360,9 +383,17 @@ def _thumbnail(win: Win) -> str:
 class HighlightEditForm(forms.ModelForm):
     """The public version of a highlight, as comms edit it.
 
-    No model field is bound, so the form itself never writes the highlight:
-    `clean()` calls `highlights.highlight_update`, which checks and saves in one
-    transaction, and its refusals become errors on the fields they are about.
+    No model field is bound, so the form itself never writes the highlight.
+
+    Note: validating this form WRITES. `clean()` calls
+    `highlights.highlight_update`, which checks and saves in one transaction
+    (and may ask consent again and unpublish a published highlight), because
+    only the service knows what is valid; its refusals become errors on the
+    fields they are about. So `is_valid()` is the save: `HighlightAdmin.save_model`
+    writes nothing more, and `HighlightAdmin.changeform_view` rolls the write
+    back when the page comes back with errors. `asked_again` and `unpublished`
+    say what the save did, for the admin's message.
+
     `HighlightAdmin.get_form` adds one `name_<user id>` field per person named
     and sets `user` (who edits) and `people`.
     """
@@ -421,7 +452,22 @@ class HighlightEditForm(forms.ModelForm):
             image_description=highlight.image_alt,
             **{f"name_{person.user_id}": person.public_name for person in self.people},
         )
+        if not self.win_image_available(highlight):
+            # Offered only when there is an image to use (the service would refuse).
+            self.fields["image_choice"].choices = [
+                (highlights.ImageChoice.NONE.value, highlights.ImageChoice.NONE.label)
+            ]
         self.asked_again = 0
+        self.unpublished = False
+
+    @staticmethod
+    def win_image_available(highlight: Highlight) -> bool:
+        """Whether "the win's image" can be chosen: the highlight keeps a copy,
+        or its win has an image ready (as `highlights.highlight_update` checks)."""
+        if highlight.image:
+            return True
+        win = highlight.win
+        return win is not None and bool(win.image) and win.image_status == Win.ImageStatus.READY
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -429,7 +475,9 @@ class HighlightEditForm(forms.ModelForm):
             return cleaned
         highlight = self.instance
         asked_before = highlight.consents.count()
+        was_published = highlight.status == Highlight.Status.PUBLISHED
         try:
+            # A write inside validation: see the class's docstring.
             highlights.highlight_update(
                 highlight=highlight,
                 by=self.user,
@@ -447,6 +495,7 @@ class HighlightEditForm(forms.ModelForm):
             self._add_service_error(error)
         else:
             self.asked_again = highlight.consents.count() - asked_before
+            self.unpublished = was_published and highlight.status != Highlight.Status.PUBLISHED
         return cleaned
 
     def _add_service_error(self, error: ValidationError) -> None:
@@ -557,8 +606,27 @@ class HighlightAdmin(ReadOnlyAdmin):
         return cache
 
     def save_model(self, request: HttpRequest, obj: Highlight, form, change: bool) -> None:
-        # `HighlightEditForm.clean` already saved through `highlight_update`.
-        if getattr(form, "asked_again", 0):
+        # Nothing is written here: validating the form already saved, since
+        # `HighlightEditForm.clean` calls `highlights.highlight_update` (a write
+        # inside validation, rolled back by `changeform_view` if the page has
+        # errors). This only tells what that save did.
+        if getattr(form, "unpublished", False):
+            count = form.asked_again
+            self.message_user(
+                request,
+                ngettext(
+                    "The story is no longer public: the change concerns what %(count)d "
+                    "person approved, so they are asked for consent again. Publish it "
+                    "again once everyone approves.",
+                    "The story is no longer public: the change concerns what %(count)d "
+                    "people approved, so they are asked for consent again. Publish it "
+                    "again once everyone approves.",
+                    count,
+                )
+                % {"count": count},
+                messages.WARNING,
+            )
+        elif getattr(form, "asked_again", 0):
             count = form.asked_again
             self.message_user(
                 request,
@@ -619,13 +687,16 @@ class HighlightAdmin(ReadOnlyAdmin):
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:feed_win_change", args=[highlight.win_id]),
-            Truncator(highlight.win.body).chars(QUEUE_EXCERPT_LENGTH),
+            Truncator(highlight.win.body).chars(WIN_LINK_EXCERPT_LENGTH),
         )
 
     @admin.display(description=_("consent"))
     def consent_summary(self, highlight: Highlight) -> str:
         if highlight.status == Highlight.Status.DRAFT:
             return _("Not asked yet")
+        if highlight.status in {Highlight.Status.DECLINED, Highlight.Status.WITHDRAWN}:
+            # Nobody is asked any more: the count of approvals would mislead.
+            return Highlight.Status(highlight.status).label
         return _("Approved by %(approved)d of %(total)d") % {
             "approved": highlight.approved_total,
             "total": highlight.people_total,
@@ -741,12 +812,14 @@ class RankedChangeList(ChangeList):
 class CurationCandidateAdmin(admin.ModelAdmin):
     """The curation queue: wins for everyone, the most promising first."""
 
-    list_display = ["preview", "excerpt", "author", "team", "created_at", "reaction_count",
-                    "comment_count", "credits", "score", "proposal"]  # fmt: skip
+    # What decides comes first (the score and whether it is already a
+    # highlight), so it stays on screen at 1280 px; no date hierarchy, as the
+    # "posted" filter does that job without a row of links above the list.
+    list_display = ["preview", "excerpt", "score", "proposal", "author", "team", "created_at",
+                    "reaction_count", "comment_count", "credits"]  # fmt: skip
     list_display_links = ["excerpt"]
     list_filter = ["team", "tags", PostedWithinFilter, ProposedFilter]
     search_fields = ["body", "author__name", "author__email", "tags__name"]
-    date_hierarchy = "created_at"
     actions = ["propose_highlight"]
     list_per_page = 50
     show_full_result_count = False
@@ -760,6 +833,12 @@ class CurationCandidateAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
         return RankedChangeList
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        # The stock title ("Select highlight candidate to view") reads like a form.
+        return super().changelist_view(
+            request, {"title": _("Curation queue"), **(extra_context or {})}
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CurationCandidate]:
         latest = Highlight.objects.filter(win=OuterRef("pk")).order_by("-created_at", "-id")

@@ -714,7 +714,7 @@ class HighlightEvent(models.Model):
         verbose_name_plural = _("highlight events")
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.get_action_display()} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
 
 
 class CurationCandidate(Win):
@@ -723,7 +723,7 @@ class CurationCandidate(Win):
     class Meta:
         proxy = True
         verbose_name = _("highlight candidate")
-        verbose_name_plural = _("curation queue")
+        verbose_name_plural = _("highlight candidates")
 
 
 class HighlightView(models.Model):

@@ -18,7 +18,9 @@ admin.site.site_title = settings.ORGANISATION_NAME
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("admin/dashboard/", comms_dashboard, name="comms_dashboard"),
+    # An admin page: signed-in active staff only (others go to the admin's
+    # login), behind the staff two-factor check; the view then lets in comms only.
+    path("admin/dashboard/", admin.site.admin_view(comms_dashboard), name="comms_dashboard"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),

@@ -2,8 +2,10 @@
 The comms dashboard in the admin area: the funnel of honest marketing,
 participation and people published, as a page and as CSV (`?format=csv`).
 
-Communications staff only (`is_comms`): anyone else signed in gets 403, and
-someone not signed in goes to the admin's login. The numbers come from
+An admin page: `wins_net.urls` routes it through `admin.site.admin_view`, so
+anyone who is not signed in as active staff goes to the admin's login (and the
+staff two-factor middleware applies, as on every admin page). Among staff,
+Communications only (`is_comms`): others get 403. The numbers come from
 `feed.dashboard`; this module only reads the filters and lays them out. The
 charts are SVG drawn on the server: the CSP allows no inline script or style.
 """
@@ -15,11 +17,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -36,7 +36,12 @@ from feed.highlights import is_comms
 CHART_WIDTH = 720
 BAR_HEIGHT = 28
 BAR_GAP = 10
+# The funnel's labels sit left of the bars, right-aligned at 8 units before
+# them: the column is as wide as the longest label in the active language
+# (13 px text is under 8 units a character), never narrower than this.
 LABEL_WIDTH = 150
+LABEL_CHAR_WIDTH = 8
+LABEL_GAP = 8
 MONTH_CHART_HEIGHT = 180
 
 
@@ -95,11 +100,19 @@ def _step_labels() -> list[str]:
     return [_("Wins posted"), _("Proposed"), _("Consent asked"), _("Approved"), _("Published")]
 
 
-def funnel_bars(row: FunnelRow) -> list[Bar]:
-    """Horizontal bars for the steps of `row`, scaled to the wins posted."""
+def funnel_label_width() -> int:
+    """The width of the funnel's label column, from its longest label as translated
+    ("Consentimiento pedido" does not fit in the English width)."""
+    longest = max(len(label) for label in _step_labels())
+    return max(LABEL_WIDTH, longest * LABEL_CHAR_WIDTH + LABEL_GAP * 2)
+
+
+def funnel_bars(row: FunnelRow, *, label_width: int = LABEL_WIDTH) -> list[Bar]:
+    """Horizontal bars for the steps of `row`, scaled to the wins posted, starting
+    `label_width` units from the left."""
     values = [getattr(row, step) for step in FunnelRow.STEPS]
     top = max(values[0], 1)
-    room = CHART_WIDTH - LABEL_WIDTH - 60
+    room = CHART_WIDTH - label_width - 60
     bars = []
     for index, (label, value) in enumerate(zip(_step_labels(), values, strict=True)):
         width = round(room * value / top) if value else 0
@@ -109,7 +122,7 @@ def funnel_bars(row: FunnelRow) -> list[Bar]:
                 value=value,
                 y=index * (BAR_HEIGHT + BAR_GAP),
                 width=max(width, 2 if value else 0),
-                text_x=LABEL_WIDTH + width + 6,
+                text_x=label_width + width + 6,
                 text_y=index * (BAR_HEIGHT + BAR_GAP) + BAR_HEIGHT // 2 + 5,
             )
         )
@@ -156,9 +169,13 @@ def _rate(row: FunnelRow) -> float | str:
 
 
 def dashboard_csv(data: Dashboard) -> HttpResponse:
-    """One line per month and team: numbers as numbers, the rate from 0 to 1."""
+    """One line per month and team: numbers as numbers, the rate from 0 to 1.
+
+    UTF-8 with a byte order mark: without it Excel (on Windows) reads the file
+    in the system's code page and garbles accents ("GarcÃ­a")."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_csv_filename(data)}"'
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(
         [
@@ -191,12 +208,14 @@ def dashboard_csv(data: Dashboard) -> HttpResponse:
 def comms_dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard for comms staff: `?team=<id>&months=<n>` filter it, and
     `&format=csv` downloads the same numbers."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     if not is_comms(request.user):
         raise PermissionDenied
-    form = DashboardFilters(request.GET or None)
-    team, months = form.values()
+    filters = DashboardFilters(request.GET or None)
+    team, months = filters.values()
+    # The filters as used, whatever was asked (nothing, part, or something
+    # invalid): the selects show the team and months of the numbers below.
+    form = DashboardFilters(initial={"team": team, "months": months})
+    label_width = funnel_label_width()
     data = dashboard_data(months=months, team=team)
     if request.GET.get("format") == "csv":
         return dashboard_csv(data)
@@ -207,11 +226,12 @@ def comms_dashboard(request: HttpRequest) -> HttpResponse:
             **admin.site.each_context(request),
             "title": _("Comms dashboard"),
             "form": form,
+            "filters_invalid": filters.is_bound and not filters.is_valid(),
             "data": data,
-            "bars": funnel_bars(data.total),
+            "bars": funnel_bars(data.total, label_width=label_width),
             "columns": month_columns(data.by_month),
             "chart_width": CHART_WIDTH,
-            "label_width": LABEL_WIDTH,
+            "label_width": label_width,
             "bar_height": BAR_HEIGHT,
             "funnel_height": len(FunnelRow.STEPS) * (BAR_HEIGHT + BAR_GAP),
             "month_chart_height": MONTH_CHART_HEIGHT,

@@ -35,12 +35,17 @@ def act(client, model: str, action: str, pks) -> list[tuple[str, str]]:
     return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
 
 
-def test_propose_as_highlight_from_the_wins(comms_client, win, author):
+def test_propose_as_highlight_from_the_wins(comms_client, client, settings, win, author):
     team_only = WinFactory(author=author, visibility="team")
+    # Comms do not see team-only wins: posting one's id does nothing.
     said = act(comms_client, "win", "propose_highlight", [win.pk, team_only.pk])
     assert Highlight.objects.get().win == win
-    assert ("success", "Proposed 1 highlight.") in said
+    assert said == [("success", "Proposed 1 highlight.")]
+    # A superuser sees it, and the service refuses it.
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    said = act(client, "win", "propose_highlight", [team_only.pk])
     assert any(level == "error" and "team only" in text for level, text in said)
+    assert not Highlight.objects.filter(win=team_only).exists()
 
 
 def test_ask_publish_withdraw_actions(comms_client, draft, author, credited):
@@ -216,9 +221,10 @@ def test_invalid_input_shows_errors_and_changes_nothing(comms_client, draft, cre
     errors = response.context["adminform"].form.errors
     assert errors["public_title"] == ["Give the highlight a public title."]
     assert errors["public_text"] == ["Write the public text."]
+    # The win has no image: "the win's image" is not offered, nor accepted.
     response = edit(comms_client, draft, image_choice="win")
     assert response.context["adminform"].form.errors["image_choice"] == [
-        "The win has no image to use."
+        "Select a valid choice. win is not one of the available choices."
     ]
     response = edit(comms_client, draft, public_title="x" * 200)
     assert "public_title" in response.context["adminform"].form.errors
@@ -370,3 +376,180 @@ def test_the_list_runs_the_same_queries_for_few_and_many(
     with django_assert_max_num_queries(12):
         many = _list_queries(comms_client)
     assert many == few
+
+
+# --------------------------------------------------------------------------
+# Editing a published highlight, and what is offered
+# --------------------------------------------------------------------------
+PUBLISHED_NOTICE = "takes the story off the public pages until everyone named approves again"
+
+
+def test_a_published_highlight_warns_before_an_edit_unpublishes_it(comms_client, published):
+    page = comms_client.get(change_url(published))
+    assert page.status_code == 200
+    text = page.text
+    assert "This highlight is public." in text
+    assert PUBLISHED_NOTICE in text
+    # Above the form's fields.
+    assert text.index('id="published-edit-notice"') < text.index('name="public_title"')
+    assert comms_client.get(f"/highlights/{published.slug}/").status_code == 200
+
+    response = edit(comms_client, published, public_title="A better title")
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.status == "awaiting"
+    said = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+    warnings = [text for level, text in said if level == "warning"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("The story is no longer public:")
+    assert "2 people approved, so they are asked for consent again" in warnings[0]
+    assert comms_client.get(f"/highlights/{published.slug}/").status_code == 410  # gone
+    # No longer published: no notice.
+    assert PUBLISHED_NOTICE not in comms_client.get(change_url(published)).text
+
+
+def test_no_notice_before_publication(comms_client, draft, approved):
+    assert PUBLISHED_NOTICE not in comms_client.get(change_url(approved)).text
+    response = edit(comms_client, approved, public_title="A better title")
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert not any("no longer public" in text for text in said)
+    assert any("they are asked for consent again" in text for text in said)
+
+
+def test_saving_a_published_highlight_unchanged_keeps_it_public(comms_client, published):
+    response = edit(comms_client, published)
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.status == "published"
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert not any("no longer public" in text for text in said)
+
+
+def _radio_values(page: str, name: str) -> list[str]:
+    import re
+
+    return re.findall(rf'<input type="radio" name="{name}" value="([^"]*)"', page)
+
+
+def test_the_win_image_is_offered_only_when_there_is_one(
+    comms_client, comms, draft, author, settings, tmp_path
+):
+    page = comms_client.get(change_url(draft)).text
+    assert _radio_values(page, "image_choice") == ["none"]
+    assert "The win&#x27;s image" not in page.split('id="id_image_choice"')[1].split("</div>")[0]
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from feed.images import encode
+
+    settings.MEDIA_ROOT = tmp_path
+    pictured = WinFactory(author=author, image_status="ready", image_alt="A photo")
+    content = encode(Image.new("RGB", (32, 24), "teal"))
+    pictured.image.save(content.name, ContentFile(content.read()), save=True)
+    highlight = highlights.highlight_propose(win=pictured, by=comms)
+    page = comms_client.get(change_url(highlight)).text
+    assert _radio_values(page, "image_choice") == ["win", "none"]
+    # Still offered after choosing no image: the win has one to go back to.
+    assert edit(comms_client, highlight, image_choice="none").status_code == 302
+    page = comms_client.get(change_url(highlight)).text
+    assert _radio_values(page, "image_choice") == ["win", "none"]
+
+
+# --------------------------------------------------------------------------
+# Words that follow the status
+# --------------------------------------------------------------------------
+def test_preview_notice_follows_the_status(comms_client, published, comms):
+    page = comms_client.get(preview_url(published)).text
+    assert "the public sees it only once the highlight is published" not in page
+    assert "Status: Published. The public sees this highlight at its public address." in page
+    assert f'href="/highlights/{published.slug}/"' in page
+
+    highlights.highlight_withdraw(highlight=published, by=comms)
+    page = comms_client.get(preview_url(published)).text
+    assert "Status: Withdrawn. Only communications staff can see this page; " in page
+    assert "the public cannot see this highlight." in page
+
+
+def test_preview_notice_of_a_draft(comms_client, draft):
+    page = comms_client.get(preview_url(draft)).text
+    assert "Status: Draft. Only communications staff can see this page; " in page
+    assert "the public sees it only once the highlight is published." in page
+
+
+@pytest.mark.parametrize("end", ["withdrawn", "declined"])
+def test_the_list_consent_summary_follows_the_status(comms_client, awaiting, author, end):
+    if end == "withdrawn":
+        highlights.highlight_withdraw(highlight=awaiting, by=author)
+    else:
+        consent = awaiting.consents.get(person=author, answer="pending")
+        highlights.consent_answer(consent=consent, person=author, approve=False)
+    page = comms_client.get(reverse("admin:feed_highlight_changelist")).text
+    assert "Approved by" not in page
+    summary = page.split('class="field-consent_summary">')[1].split("</td>")[0]
+    assert summary == end.capitalize()
+
+
+def test_event_str_is_in_local_time(draft, settings):
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Europe/Madrid"
+    event = draft.events.get()
+    event.created_at = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
+    with timezone.override("Europe/Madrid"):
+        assert str(event) == "Proposed (2026-07-02 00:30)"
+
+
+# --------------------------------------------------------------------------
+# Wins and comments: comms see what everyone sees
+# --------------------------------------------------------------------------
+def test_comms_see_only_wins_for_everyone_that_are_not_hidden(comms_client, win, author):
+    from feed.models import Comment
+
+    team_only = WinFactory(author=author, visibility="team", body="Our team-only numbers")
+    hidden = WinFactory(author=author, body="A hidden win", is_hidden=True)
+    wins = reverse("admin:feed_win_changelist")
+    page = comms_client.get(wins)
+    assert page.status_code == 200
+    assert {w.pk for w in page.context["cl"].result_list} == {win.pk}
+    assert "Our team-only numbers" not in page.text
+    assert "A hidden win" not in page.text
+    for other in (team_only, hidden):
+        response = comms_client.get(reverse("admin:feed_win_change", args=[other.pk]))
+        # "does not exist": the admin sends people back to its index with a message.
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:index")
+    assert comms_client.get(reverse("admin:feed_win_change", args=[win.pk])).status_code == 200
+    # Nor can they be proposed by posting their ids.
+    said = act(comms_client, "win", "propose_highlight", [team_only.pk])
+    assert not Highlight.objects.filter(win=team_only).exists()
+    assert ("success", "Proposed 1 highlight.") not in said
+
+    shown = Comment.objects.create(win=win, author=author, body="Well done")
+    Comment.objects.create(win=win, author=author, body="Hidden remark", is_hidden=True)
+    Comment.objects.create(win=team_only, author=author, body="Team remark")
+    page = comms_client.get(reverse("admin:feed_comment_changelist"))
+    assert page.status_code == 200
+    assert [c.pk for c in page.context["cl"].result_list] == [shown.pk]
+    assert "Team remark" not in page.text
+    assert "Hidden remark" not in page.text
+
+
+def test_moderators_and_superusers_still_see_every_win(client, settings, win, author):
+    from django.contrib.auth.models import Permission
+
+    settings.MFA_REQUIRED_FOR_STAFF = False
+    team_only = WinFactory(author=author, visibility="team")
+    hidden = WinFactory(author=author, is_hidden=True)
+    moderator = UserFactory(is_staff=True)
+    moderator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_win", "change_win"])
+    )
+    for person in (moderator, UserFactory(is_staff=True, is_superuser=True)):
+        client.force_login(person)
+        page = client.get(reverse("admin:feed_win_changelist"))
+        assert {w.pk for w in page.context["cl"].result_list} == {win.pk, team_only.pk, hidden.pk}
+        change = client.get(reverse("admin:feed_win_change", args=[team_only.pk]))
+        assert change.status_code == 200

@@ -85,7 +85,17 @@ def _totals(page: str) -> list[str]:
 
 
 def _csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def _selected(page: str, name: str) -> str:
+    """The text of the option the select `name` shows."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    chosen = re.findall(r"<option[^>]*selected[^>]*>(.*?)</option>", select, re.S)
+    assert len(chosen) <= 1
+    if not chosen:  # a browser shows the first
+        chosen = re.findall(r"<option[^>]*>(.*?)</option>", select, re.S)[:1]
+    return chosen[0]
 
 
 def test_page_shows_the_funnel_for_a_known_scenario(client, scenario):
@@ -171,6 +181,77 @@ def test_bad_filters_fall_back_to_the_defaults(client, scenario):
     assert response.status_code == 200
     assert len(response.context["data"].months) == 12
     assert "defaults are shown" in response.text
+    # The filters show what the numbers use, not the first choice.
+    assert _selected(response.text, "months") == "Last 12 months"
+    assert _selected(response.text, "team") == "All teams"
+
+
+def test_the_period_shown_is_the_period_used(client, scenario):
+    client.force_login(scenario["comms"])
+    page = client.get(URL).text
+    assert _selected(page, "months") == "Last 12 months"
+    assert "defaults are shown" not in page
+    page = client.get(URL, {"months": "6", "team": scenario["care"].pk}).text
+    assert _selected(page, "months") == "Last 6 months"
+    assert _selected(page, "team") == "Customer Care"
+    # Only the team asked for: the period is still the default, and says so.
+    assert _selected(client.get(URL, {"team": scenario["care"].pk}).text, "months") == (
+        "Last 12 months"
+    )
+
+
+def test_csv_starts_with_a_byte_order_mark_for_excel(client, scenario):
+    client.force_login(scenario["comms"])
+    response = client.get(URL, {"format": "csv"})
+    assert response.content.startswith(b"\xef\xbb\xbfMonth,Team,")
+    assert response.content.decode("utf-8-sig").count("\ufeff") == 0  # only one, at the start
+
+
+def test_page_layout_breadcrumbs_totals_and_scrolling_tables(client, scenario):
+    client.force_login(scenario["comms"])
+    page = client.get(URL).text
+    # The stock breadcrumbs of Django's admin, which its CSS styles.
+    crumbs = re.search(r'<ol class="breadcrumbs">(.*?)</ol>', page, re.S).group(1)
+    assert f'<a href="{reverse("admin:index")}">Home</a>' in crumbs
+    assert '<li aria-current="page">Comms dashboard</li>' in crumbs
+    # Each table scrolls inside its own box on a narrow screen.
+    assert page.count('class="dashboard-table-scroll"') == 2
+    scroll = r'class="dashboard-table-scroll"[^>]*>\s*<table class="dashboard-table">'
+    assert len(re.findall(scroll, page)) == 2
+
+
+def test_css_styles_totals_as_bold_rows_and_scrolls_tables():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static/css/dashboard.css").read_text()
+    footer = re.search(r"\.dashboard-table tfoot td \{(.*?)\}", css, re.S).group(1)
+    assert "font-weight: 700" in footer
+    assert "font-size: 0.8125rem" in footer
+    assert "color: var(--body-fg)" in footer
+    scroll = re.search(r"\.dashboard-table-scroll \{(.*?)\}", css, re.S).group(1)
+    assert "overflow-x: auto" in scroll
+
+
+def test_funnel_labels_fit_in_spanish(client, scenario):
+    """The label column grows with the longest label: "Consentimiento pedido" in Spanish."""
+    from feed.views.dashboard import LABEL_CHAR_WIDTH, LABEL_WIDTH
+
+    client.force_login(scenario["comms"])
+    client.cookies["django_language"] = "es"
+    response = client.get(URL)
+    labels = [bar.label for bar in response.context["bars"]]
+    width = response.context["label_width"]
+    assert width >= LABEL_WIDTH
+    assert width - 8 >= max(len(label) for label in labels) * LABEL_CHAR_WIDTH
+    assert f'x="{width}"' in response.text
+    from django.utils import translation
+
+    with translation.override("es"):
+        from feed.views.dashboard import funnel_label_width
+
+        assert funnel_label_width() >= len("Consentimiento pedido") * LABEL_CHAR_WIDTH + 8
 
 
 def test_months_are_whole_months_in_the_org_time_zone(settings, db):
@@ -244,22 +325,49 @@ def test_empty_state(client, settings, db):
     assert "dashboard-chart" not in response.text
 
 
+def _goes_to_admin_login(response) -> bool:
+    return (
+        response.status_code == 302
+        and response["Location"].startswith(reverse("admin:login"))
+        and "next=/admin/dashboard/" in response["Location"]
+    )
+
+
 def test_anonymous_goes_to_the_admin_login(client, db):
-    response = client.get(URL)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
-    assert "next=/admin/dashboard/" in response["Location"]
+    assert _goes_to_admin_login(client.get(URL))
+    assert _goes_to_admin_login(client.get(URL, {"format": "csv"}))
 
 
-@pytest.mark.parametrize("kind", ["employee", "manager", "staff"])
-def test_others_signed_in_get_403(client, settings, db, kind):
+@pytest.mark.parametrize("kind", ["employee", "manager", "comms_not_staff"])
+def test_people_who_are_not_staff_go_to_the_admin_login(client, settings, db, kind):
+    """As on every admin page: even a member of Communications needs to be staff."""
     settings.MFA_REQUIRED_FOR_STAFF = False
-    person = UserFactory(is_staff=kind == "staff")
+    if kind == "comms_not_staff":
+        person = comms_user(email="comms.nostaff@example.com")
+        person.is_staff = False
+        person.save(update_fields=["is_staff"])
+    else:
+        person = UserFactory()
     if kind == "manager":
         UserFactory(manager=person, team=person.team)
     client.force_login(person)
+    assert _goes_to_admin_login(client.get(URL))
+    assert _goes_to_admin_login(client.get(URL, {"format": "csv"}))
+
+
+def test_staff_outside_comms_get_403(client, settings, db):
+    settings.MFA_REQUIRED_FOR_STAFF = False
+    client.force_login(UserFactory(is_staff=True))
     assert client.get(URL).status_code == 403
     assert client.get(URL, {"format": "csv"}).status_code == 403
+
+
+def test_comms_staff_without_two_factor_are_sent_to_set_it_up(client, settings, db):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    client.force_login(comms_user(email="comms.nomfa@example.com"))
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
 
 
 def test_superuser_sees_it(client, settings, db):
@@ -276,6 +384,17 @@ def test_admin_index_links_it_for_comms_only(client, settings, db):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert URL not in response.text
+    # The same rule as the page: a superuser sees the link, and staff who were
+    # given the permission to change highlights (but are not comms) do not.
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert URL in client.get(reverse("admin:index")).text
+    from django.contrib.auth.models import Permission
+
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="change_highlight"))
+    client.force_login(editor)
+    assert URL not in client.get(reverse("admin:index")).text
+    assert client.get(URL).status_code == 403
 
 
 def test_page_has_no_inline_style_or_script(client, scenario):
