@@ -90,9 +90,9 @@ def feed_cards(
     the bare rows of `feed.selectors.feed_page(details=False)`, which say
     whether the reader commented on each (`reader_commented`).
 
-    One query and one round trip to the cache when every card is there (the
-    reader's reactions); the cards missing are
-    loaded with `wins_with_details` in one go, rendered and stored.
+    One query (the reader's reactions) and one round trip to the cache when
+    every card is there; the cards missing are loaded with `wins_with_details`
+    in one go, rendered and stored.
     """
     reader = request.user
     ids = [win.pk for win in wins]
