@@ -12,12 +12,19 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -642,9 +649,13 @@ class HighlightAdmin(ReadOnlyAdmin):
             )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        highlight = self.get_object(request, unquote(object_id)) if object_id else None
         extra_context = {
             **(extra_context or {}),
-            "can_preview": object_id is not None and highlights.is_comms(request.user),
+            "can_preview": highlight is not None and highlights.is_comms(request.user),
+            "page_steps": page_steps(highlight)
+            if highlight is not None and self.has_change_permission(request, highlight)
+            else [],
         }
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -662,7 +673,26 @@ class HighlightAdmin(ReadOnlyAdmin):
             self.admin_site.admin_view(self.preview_view),
             name="feed_highlight_preview",
         )
-        return [preview, *super().get_urls()]
+        step = path(
+            "<path:object_id>/step/<slug:step>/",
+            self.admin_site.admin_view(self.step_view),
+            name="feed_highlight_step",
+        )
+        return [preview, step, *super().get_urls()]
+
+    def step_view(self, request: HttpRequest, object_id: str, step: str) -> HttpResponse:
+        """Take one step (`PAGE_STEPS`) from the highlight's own page, through
+        the same service as the list's action; POST only, back to the page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if step not in PAGE_STEPS:
+            raise Http404
+        highlight = get_object_or_404(self.get_queryset(request), pk=_int_or_404(object_id))
+        if not self.has_change_permission(request, highlight):
+            raise PermissionDenied
+        service, _statuses, _label, done = PAGE_STEPS[step]
+        self._each(request, Highlight.objects.filter(pk=highlight.pk), service, done)
+        return HttpResponseRedirect(reverse("admin:feed_highlight_change", args=[highlight.pk]))
 
     def preview_view(self, request: HttpRequest, object_id: str) -> TemplateResponse:
         """The public page of any highlight, as it would look, for comms only:
@@ -747,6 +777,40 @@ class HighlightAdmin(ReadOnlyAdmin):
         self._each(request, queryset, highlights.highlight_withdraw,
                    lambda n: ngettext("Withdrew %(count)d highlight.",
                    "Withdrew %(count)d highlights.", n))  # fmt: skip
+
+
+# The steps comms can take from a highlight's own page, as buttons beside "History":
+# the service, the statuses it is offered in, its label, and what is said when done.
+PAGE_STEPS = {
+    "ask": (
+        highlights.consent_request,
+        {Highlight.Status.DRAFT},
+        _("Ask for consent"),
+        lambda n: ngettext("Asked for consent on %(count)d highlight.",
+                           "Asked for consent on %(count)d highlights.", n),
+    ),
+    "publish": (
+        highlights.highlight_publish,
+        {Highlight.Status.APPROVED},
+        _("Publish"),
+        lambda n: ngettext("Published %(count)d highlight.", "Published %(count)d highlights.", n),
+    ),
+    "withdraw": (
+        highlights.highlight_withdraw,
+        set(Highlight.OPEN_STATUSES),
+        _("Withdraw"),
+        lambda n: ngettext("Withdrew %(count)d highlight.", "Withdrew %(count)d highlights.", n),
+    ),
+}  # fmt: skip
+
+
+def page_steps(highlight: Highlight) -> list[tuple[str, str]]:
+    """The steps (`PAGE_STEPS` name, label) that make sense for `highlight` now."""
+    return [
+        (name, label)
+        for name, (_service, statuses, label, _done) in PAGE_STEPS.items()
+        if highlight.status in statuses
+    ]
 
 
 def _int_or_404(value: str) -> int:

@@ -553,3 +553,57 @@ def test_moderators_and_superusers_still_see_every_win(client, settings, win, au
         assert {w.pk for w in page.context["cl"].result_list} == {win.pk, team_only.pk, hidden.pk}
         change = client.get(reverse("admin:feed_win_change", args=[team_only.pk]))
         assert change.status_code == 200
+
+
+def step_url(highlight, step: str) -> str:
+    return reverse("admin:feed_highlight_step", args=[highlight.pk, step])
+
+
+def test_each_page_offers_the_steps_that_make_sense(comms_client, draft, comms):
+    html = comms_client.get(change_url(draft)).content.decode()
+    assert step_url(draft, "ask") in html
+    assert step_url(draft, "withdraw") in html
+    assert step_url(draft, "publish") not in html
+
+    highlights.consent_request(highlight=draft, by=comms)
+    html = comms_client.get(change_url(draft)).content.decode()
+    assert step_url(draft, "ask") not in html
+    assert step_url(draft, "publish") not in html
+    assert step_url(draft, "withdraw") in html
+
+
+def test_steps_from_the_page_go_through_the_services(comms_client, draft, author, credited):
+    response = comms_client.post(step_url(draft, "ask"))
+    assert response.status_code == 302
+    assert response["Location"] == change_url(draft)
+    draft.refresh_from_db()
+    assert draft.status == Highlight.Status.AWAITING
+    assert draft.consents.filter(answer="pending").count() == 2
+
+    # Refused transitions are said, and change nothing.
+    comms_client.post(step_url(draft, "publish"))
+    draft.refresh_from_db()
+    assert draft.status == Highlight.Status.AWAITING
+    shown = [str(m) for m in get_messages(comms_client.get(change_url(draft)).wsgi_request)]
+    assert any("Only an approved highlight can be published" in m for m in shown)
+
+    for person in (author, credited):
+        highlights.consent_answer(
+            consent=draft.consents.get(person=person, answer="pending"), person=person, approve=True
+        )
+    comms_client.post(step_url(draft, "publish"))
+    draft.refresh_from_db()
+    assert draft.status == Highlight.Status.PUBLISHED
+    comms_client.post(step_url(draft, "withdraw"))
+    draft.refresh_from_db()
+    assert draft.status == Highlight.Status.WITHDRAWN
+
+
+def test_steps_need_post_comms_and_a_known_step(client, comms_client, draft):
+    assert comms_client.get(step_url(draft, "ask")).status_code == 405
+    assert comms_client.post(step_url(draft, "delete")).status_code == 404
+    someone = UserFactory(is_staff=True)
+    client.force_login(someone)
+    assert client.post(step_url(draft, "ask")).status_code in (403, 404)
+    draft.refresh_from_db()
+    assert draft.status == Highlight.Status.DRAFT
