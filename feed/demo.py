@@ -1261,9 +1261,16 @@ def _drawable(text: str) -> str:
 
 
 def _wrap(
-    draw: ImageDraw.ImageDraw, text: str, width: int, *, start: int, max_lines: int
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    width: int,
+    *,
+    start: int,
+    max_lines: int,
+    max_height: int | None = None,
 ) -> tuple[list[str], int]:
-    """Lines of `text` fitting `width`, at the largest size from `start` giving `max_lines`."""
+    """Lines of `text` fitting `width` (and `max_height`, at 1.2 lines), at the
+    largest size from `start` giving `max_lines`."""
     size = start
     text = _drawable(text)
     while True:
@@ -1275,9 +1282,12 @@ def _wrap(
                 lines[-1] = candidate
             else:
                 lines.append(word)
-        if (
-            len(lines) <= max_lines and all(draw.textlength(li, font=font) <= width for li in lines)
-        ) or (size <= 28):
+        fits = len(lines) <= max_lines and all(
+            draw.textlength(line, font=font) <= width for line in lines
+        )
+        if max_height is not None:
+            fits = fits and len(lines) * int(size * 1.2) <= max_height
+        if fits or size <= 28:
             return lines, size
         size -= 6
 
@@ -1362,8 +1372,12 @@ def _panel(
         lines, size = _wrap(draw, spec.headline, text_width, start=80, max_lines=1)
         y = box[1] + 170
     else:
-        lines, size = _wrap(draw, spec.headline, text_width, start=104, max_lines=3)
-        y = box[1] + 175 + (3 - len(lines)) * size // 2
+        # Below the label, above the card's bottom margin: DejaVu's bold (`make
+        # system-deps`) is taller than the bundled font, and three lines at 104 px spilled out.
+        top, bottom = box[1] + 175, box[3] - 55
+        lines, size = _wrap(draw, spec.headline, text_width, start=104, max_lines=3,
+                            max_height=bottom - top)  # fmt: skip
+        y = top + (bottom - top - len(lines) * int(size * 1.2)) // 2
     font = _font(size)
     for line in lines:
         # The bundled font has no bold: a thin outline stands in for it.
