@@ -8,7 +8,9 @@ proposing, editing and publishing a highlight through `feed.highlights`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
@@ -514,6 +516,43 @@ class HighlightEditForm(forms.ModelForm):
             self.add_error(self.SERVICE_FIELDS.get(each.code or ""), each)
 
 
+class Step(NamedTuple):
+    """A step comms take on highlights, from the list's actions or a highlight's page."""
+
+    service: Callable[..., object]  # called with highlight= and by=
+    statuses: frozenset[str]  # where a highlight's page offers it
+    label: str
+    done: Callable[[int], str]  # what is said when it went through for n highlights
+
+
+STEPS = {
+    "ask": Step(
+        highlights.consent_request,
+        frozenset({Highlight.Status.DRAFT}),
+        _("Ask for consent"),
+        lambda n: ngettext("Asked for consent on %(count)d highlight.",
+                           "Asked for consent on %(count)d highlights.", n),
+    ),
+    "publish": Step(
+        highlights.highlight_publish,
+        frozenset({Highlight.Status.APPROVED}),
+        _("Publish"),
+        lambda n: ngettext("Published %(count)d highlight.", "Published %(count)d highlights.", n),
+    ),
+    "withdraw": Step(
+        highlights.highlight_withdraw,
+        frozenset(Highlight.OPEN_STATUSES),
+        _("Withdraw"),
+        lambda n: ngettext("Withdrew %(count)d highlight.", "Withdrew %(count)d highlights.", n),
+    ),
+}  # fmt: skip
+
+
+def page_steps(highlight: Highlight) -> list[tuple[str, str]]:
+    """The steps (`STEPS` name, label) that make sense for `highlight` now."""
+    return [(name, step.label) for name, step in STEPS.items() if highlight.status in step.statuses]
+
+
 @admin.register(Highlight)
 class HighlightAdmin(ReadOnlyAdmin):
     list_display = ["title", "status", "win_link", "created_by", "consent_summary",
@@ -681,17 +720,16 @@ class HighlightAdmin(ReadOnlyAdmin):
         return [preview, step, *super().get_urls()]
 
     def step_view(self, request: HttpRequest, object_id: str, step: str) -> HttpResponse:
-        """Take one step (`PAGE_STEPS`) from the highlight's own page, through
-        the same service as the list's action; POST only, back to the page."""
+        """Take one step (`STEPS`) from the highlight's own page, as the list's
+        action does; POST only, back to the page."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if step not in PAGE_STEPS:
+        if step not in STEPS:
             raise Http404
         highlight = get_object_or_404(self.get_queryset(request), pk=_int_or_404(object_id))
         if not self.has_change_permission(request, highlight):
             raise PermissionDenied
-        service, _statuses, _label, done = PAGE_STEPS[step]
-        self._each(request, Highlight.objects.filter(pk=highlight.pk), service, done)
+        self._take(request, Highlight.objects.filter(pk=highlight.pk), STEPS[step])
         return HttpResponseRedirect(reverse("admin:feed_highlight_change", args=[highlight.pk]))
 
     def preview_view(self, request: HttpRequest, object_id: str) -> TemplateResponse:
@@ -742,13 +780,13 @@ class HighlightAdmin(ReadOnlyAdmin):
     def win_image(self, highlight: Highlight) -> str:
         return (highlight.win and _thumbnail(highlight.win)) or _("No image")
 
-    def _each(self, request: HttpRequest, queryset: QuerySet[Highlight], service, done) -> None:
-        """Call `service` for each highlight; refusals are reported one by one, and
-        `done(count)` says how many went through."""
+    def _take(self, request: HttpRequest, queryset: QuerySet[Highlight], step: Step) -> None:
+        """Take `step` on each highlight; refusals are reported one by one, then
+        how many went through."""
         count = 0
         for highlight in queryset:
             try:
-                service(highlight=highlight, by=request.user)
+                step.service(highlight=highlight, by=request.user)
             except (PermissionDenied, ValidationError) as error:
                 self.message_user(
                     request,
@@ -758,59 +796,19 @@ class HighlightAdmin(ReadOnlyAdmin):
             else:
                 count += 1
         if count:
-            self.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
+            self.message_user(request, step.done(count) % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description=_("Ask for consent"), permissions=["change"])
+    @admin.action(description=STEPS["ask"].label, permissions=["change"])
     def ask_for_consent(self, request: HttpRequest, queryset: QuerySet[Highlight]) -> None:
-        self._each(request, queryset, highlights.consent_request,
-                   lambda n: ngettext("Asked for consent on %(count)d highlight.",
-                   "Asked for consent on %(count)d highlights.", n))  # fmt: skip
+        self._take(request, queryset, STEPS["ask"])
 
-    @admin.action(description=_("Publish"), permissions=["change"])
+    @admin.action(description=STEPS["publish"].label, permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Highlight]) -> None:
-        self._each(request, queryset, highlights.highlight_publish,
-                   lambda n: ngettext("Published %(count)d highlight.",
-                   "Published %(count)d highlights.", n))  # fmt: skip
+        self._take(request, queryset, STEPS["publish"])
 
-    @admin.action(description=_("Withdraw"), permissions=["change"])
+    @admin.action(description=STEPS["withdraw"].label, permissions=["change"])
     def withdraw(self, request: HttpRequest, queryset: QuerySet[Highlight]) -> None:
-        self._each(request, queryset, highlights.highlight_withdraw,
-                   lambda n: ngettext("Withdrew %(count)d highlight.",
-                   "Withdrew %(count)d highlights.", n))  # fmt: skip
-
-
-# The steps comms can take from a highlight's own page, as buttons beside "History":
-# the service, the statuses it is offered in, its label, and what is said when done.
-PAGE_STEPS = {
-    "ask": (
-        highlights.consent_request,
-        {Highlight.Status.DRAFT},
-        _("Ask for consent"),
-        lambda n: ngettext("Asked for consent on %(count)d highlight.",
-                           "Asked for consent on %(count)d highlights.", n),
-    ),
-    "publish": (
-        highlights.highlight_publish,
-        {Highlight.Status.APPROVED},
-        _("Publish"),
-        lambda n: ngettext("Published %(count)d highlight.", "Published %(count)d highlights.", n),
-    ),
-    "withdraw": (
-        highlights.highlight_withdraw,
-        set(Highlight.OPEN_STATUSES),
-        _("Withdraw"),
-        lambda n: ngettext("Withdrew %(count)d highlight.", "Withdrew %(count)d highlights.", n),
-    ),
-}  # fmt: skip
-
-
-def page_steps(highlight: Highlight) -> list[tuple[str, str]]:
-    """The steps (`PAGE_STEPS` name, label) that make sense for `highlight` now."""
-    return [
-        (name, label)
-        for name, (_service, statuses, label, _done) in PAGE_STEPS.items()
-        if highlight.status in statuses
-    ]
+        self._take(request, queryset, STEPS["withdraw"])
 
 
 def _int_or_404(value: str) -> int:
