@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 
 from tests.factories import UserFactory
@@ -121,3 +122,22 @@ def _own_cache_keys(settings):
 def _own_media_root(settings, tmp_path_factory):
     """Uploaded and generated images of a test go to a folder of its own, never var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def cards_cache(settings):
+    """The cache of rendered win cards (`feed.cards`), in this test's own memory.
+
+    With Redis (CI), clearing a cache empties the whole Redis database, which
+    the other test processes share: a test that counts the queries of a page
+    with its cards cached would see them vanish halfway. The SQL a page runs is
+    the same whichever backend holds the cards.
+    """
+    settings.CACHES = {
+        **settings.CACHES,
+        "cards": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"cards-{uuid.uuid4().hex}",
+        },
+    }
+    return caches["cards"]

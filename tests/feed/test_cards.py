@@ -10,7 +10,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    caches["cards"].clear()
+def _empty_cache(cards_cache):
+    """Cards in this test's own memory (see `cards_cache`), empty."""
 
 
 @pytest.fixture

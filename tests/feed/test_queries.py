@@ -93,8 +93,8 @@ def make_wins(count: int, people) -> list[Win]:
 
 
 @pytest.fixture(autouse=True)
-def _no_cards_cached():
-    caches["cards"].clear()
+def _no_cards_cached(cards_cache):
+    """Cards in this test's own memory (see `cards_cache`), empty."""
 
 
 def count_queries(client, url: str) -> int:
