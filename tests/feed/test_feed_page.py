@@ -166,7 +166,7 @@ def test_cursor_pages_have_no_overlap_or_gap_across_equal_timestamps(client, vie
     for _ in range(10):
         response = client.get(url, headers={"HX-Request": "true"} if seen else {})
         seen += card_ids(response)
-        more = re.search(r'hx-get="([^"]+)"', response.content.decode())
+        more = re.search(r'data-hx-get="([^"]+)"', response.content.decode())
         if not more:
             break
         url = more.group(1).replace("&amp;", "&")
@@ -184,7 +184,7 @@ def test_show_more_is_a_plain_link_and_an_htmx_request(client, viewer):
 
     url = f"/?cursor={page.next_cursor}"
     assert f'href="{url}"' in html
-    assert f'hx-get="{url}"' in html
+    assert f'data-hx-get="{url}"' in html
     assert "Show more wins" in html
 
 
