@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -335,6 +335,19 @@ def test_a_card_shows_its_image_with_size_and_description(client, viewer):
     assert 'alt="The team around a cake"' in html
     assert "/media/wins/2026/01/thumb.webp 480w, /media/wins/2026/01/photo.webp 1200w" in html
     assert 'loading="lazy"' in html
+
+
+def test_machine_readable_times_have_at_most_milliseconds(client, viewer):
+    """HTML allows three digits of a second in `datetime`; the database keeps six."""
+    viewer.time_zone = "Europe/Madrid"
+    viewer.save()
+    WinFactory(created_at=datetime(2026, 3, 4, 10, 20, 30, 123456, tzinfo=UTC))
+    WinFactory(created_at=datetime(2026, 3, 5, 10, 20, 30, tzinfo=UTC))
+    html = client.get(reverse("feed:home")).content.decode()
+    assert re.findall(r'<time datetime="([^"]+)"', html) == [
+        "2026-03-05T11:20:30+01:00",
+        "2026-03-04T11:20:30.123+01:00",
+    ]
 
 
 def test_a_photo_being_processed_shows_a_placeholder(client, viewer):
