@@ -337,6 +337,21 @@ def test_a_card_shows_its_image_with_size_and_description(client, viewer):
     assert 'loading="lazy"' in html
 
 
+def test_a_photo_no_larger_than_a_thumbnail_offers_no_srcset(client, viewer):
+    """A 400 px photo's thumbnail is as wide as it: no `srcset` of two equal widths."""
+    WinFactory(
+        image="wins/2026/01/small.webp",
+        thumbnail="wins/2026/01/small-thumb.webp",
+        image_width=400,
+        image_height=300,
+        image_status="ready",
+    )
+    html = client.get(reverse("feed:home")).content.decode()
+    assert '<img src="/media/wins/2026/01/small.webp"' in html
+    assert 'width="400" height="300"' in html
+    assert "srcset=" not in html
+
+
 def test_machine_readable_times_have_at_most_milliseconds(client, viewer):
     """HTML allows three digits of a second in `datetime`; the database keeps six."""
     viewer.time_zone = "Europe/Madrid"
