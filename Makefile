@@ -50,14 +50,16 @@ $(STAMP_DEV): requirements.txt requirements-dev.txt | $(PY)
 install: $(STAMP_RUN) ## Make the virtual environment with the runtime requirements
 
 .PHONY: install-dev
-install-dev: $(STAMP_DEV) system-deps ## Add test tools, Chromium and gettext
+install-dev: $(STAMP_DEV) system-deps ## Add test tools, Chromium, gettext and Java
 
-# Chromium (browser tests) and gettext (translations) come from Debian's packages.
+# Chromium (browser tests), gettext (translations) and Java (the HTML checker,
+# tests/test_html_valid.py) come from Debian's packages.
 .PHONY: system-deps
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -154,7 +154,7 @@ def decorate(wins: list[Win], *, viewer: User) -> list[Win]:
     comments), reaction summary, the viewer's reactions.
 
     Also `reacted_people` (everyone who reacted, once each, first reaction first),
-    `thumbnail_width` (for `srcset`; None without a thumbnail) and `chip_tags`
+    `thumbnail_width` (for `srcset`; None without a smaller thumbnail) and `chip_tags`
     (the tags not already linked as a `#hashtag` in the text, shown as chips,
     each with its `feed_url`). The card's links are built here, once per kind of
     link: `win.urls` (its page, edit, delete, report, react, comment), `profile_url`
@@ -235,11 +235,13 @@ def _reaction_summary(kind: str, label: str, *, people: list[User], count: int, 
 
 
 def _thumbnail_width(win: Win) -> int | None:
+    """The thumbnail's width, or None when there is none or it is as wide as the image
+    (a photo no larger than a thumbnail): `srcset` may not offer two images of one width."""
     if not (win.thumbnail and win.image_width and win.image_height):
         return None
     longest = max(win.image_width, win.image_height)
     if longest <= THUMBNAIL_MAX_SIDE:
-        return win.image_width
+        return None
     return max(1, round(win.image_width * THUMBNAIL_MAX_SIDE / longest))
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from feed.models import COMMENT_BODY_MAX_LENGTH, Win
+from feed.templatetags.time_tags import iso_datetime
 
 register = template.Library()
 
@@ -68,7 +69,7 @@ SINCE_HOLE = "<!--card:since:{}-->"
 def time_element(context, value: datetime) -> SafeString:
     """`<time>` with the machine-readable moment, the full date as its title and `since`.
 
-    What `{{ v|date:'c' }}`, `{{ v|date:'DATETIME_FORMAT' }}` and `{{ v|since }}` give,
+    What `{{ v|iso_datetime }}`, `{{ v|date:'DATETIME_FORMAT' }}` and `{{ v|since }}` give,
     with the reader's local time worked out once: a page shows dozens of these.
     In a card rendered for the cache (`card_holes`), the relative text of a moment
     less than a week old is a hole; older ones show a date, which keeps.
@@ -79,7 +80,7 @@ def time_element(context, value: datetime) -> SafeString:
         relative = mark_safe(SINCE_HOLE.format(value.isoformat()))  # noqa: S308 - an ISO date
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(),  # what the "c" format gives, without parsing a format
+        iso_datetime(local),
         formats.date_format(local, "DATETIME_FORMAT"),
         relative,
     )

@@ -186,8 +186,8 @@ def test_the_delete_link_asks_for_confirmation_with_htmx(client, viewer, win):
     html = client.get(reverse("feed:home")).content.decode()
     url = delete_url(comment)
     assert f'href="{url}"' in html
-    assert f'hx-post="{url}"' in html
-    assert 'hx-confirm="Delete your comment? This cannot be undone."' in html
+    assert f'data-hx-post="{url}"' in html
+    assert 'data-hx-confirm="Delete your comment? This cannot be undone."' in html
 
 
 def test_only_the_author_may_delete(client, viewer, win):

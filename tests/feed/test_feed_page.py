@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -166,7 +166,7 @@ def test_cursor_pages_have_no_overlap_or_gap_across_equal_timestamps(client, vie
     for _ in range(10):
         response = client.get(url, headers={"HX-Request": "true"} if seen else {})
         seen += card_ids(response)
-        more = re.search(r'hx-get="([^"]+)"', response.content.decode())
+        more = re.search(r'data-hx-get="([^"]+)"', response.content.decode())
         if not more:
             break
         url = more.group(1).replace("&amp;", "&")
@@ -184,7 +184,7 @@ def test_show_more_is_a_plain_link_and_an_htmx_request(client, viewer):
 
     url = f"/?cursor={page.next_cursor}"
     assert f'href="{url}"' in html
-    assert f'hx-get="{url}"' in html
+    assert f'data-hx-get="{url}"' in html
     assert "Show more wins" in html
 
 
@@ -335,6 +335,34 @@ def test_a_card_shows_its_image_with_size_and_description(client, viewer):
     assert 'alt="The team around a cake"' in html
     assert "/media/wins/2026/01/thumb.webp 480w, /media/wins/2026/01/photo.webp 1200w" in html
     assert 'loading="lazy"' in html
+
+
+def test_a_photo_no_larger_than_a_thumbnail_offers_no_srcset(client, viewer):
+    """A 400 px photo's thumbnail is as wide as it: no `srcset` of two equal widths."""
+    WinFactory(
+        image="wins/2026/01/small.webp",
+        thumbnail="wins/2026/01/small-thumb.webp",
+        image_width=400,
+        image_height=300,
+        image_status="ready",
+    )
+    html = client.get(reverse("feed:home")).content.decode()
+    assert '<img src="/media/wins/2026/01/small.webp"' in html
+    assert 'width="400" height="300"' in html
+    assert "srcset=" not in html
+
+
+def test_machine_readable_times_have_at_most_milliseconds(client, viewer):
+    """HTML allows three digits of a second in `datetime`; the database keeps six."""
+    viewer.time_zone = "Europe/Madrid"
+    viewer.save()
+    WinFactory(created_at=datetime(2026, 3, 4, 10, 20, 30, 123456, tzinfo=UTC))
+    WinFactory(created_at=datetime(2026, 3, 5, 10, 20, 30, tzinfo=UTC))
+    html = client.get(reverse("feed:home")).content.decode()
+    assert re.findall(r'<time datetime="([^"]+)"', html) == [
+        "2026-03-05T11:20:30+01:00",
+        "2026-03-04T11:20:30.123+01:00",
+    ]
 
 
 def test_a_photo_being_processed_shows_a_placeholder(client, viewer):

@@ -150,7 +150,7 @@ def test_csrf_is_enforced(win):
 
 
 def test_csrf_token_from_the_page_is_accepted(win):
-    """The token htmx sends (hx-headers on <body>) is the page's own."""
+    """The token htmx sends (data-hx-headers on <body>) is the page's own."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(UserFactory())
     page = client.get(reverse("feed:home")).content.decode()

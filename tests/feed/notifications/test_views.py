@@ -259,7 +259,7 @@ def test_mark_all_read_with_htmx_swaps_the_list_and_the_bell(client, bea, ana, w
     assert 'data-announce="All your notifications are marked as read."' in body
     assert 'class="notification is-unread"' not in body
     assert 'id="nav-bell"' in body
-    assert 'hx-swap-oob="true"' in body
+    assert 'data-hx-swap-oob="true"' in body
     assert "nav-bell-count" not in body
     assert "You are all caught up." in body
     assert unread_of(bea) == 0
