@@ -209,7 +209,6 @@ def _unsubscribe_page(
     state: str,
     kinds: Iterable[str],
     undo_token: str = "",
-    status: int = 200,
 ) -> HttpResponse:
     """The unsubscribe page in one of its `state`s: CONFIRM (asks, with one
     button), OFF (what is now off, with Undo when something changed) or ON
@@ -228,7 +227,7 @@ def _unsubscribe_page(
         "undo": UNDO,
         "unsubscribe": UNSUBSCRIBE,
     }
-    response = render(request, "notifications/unsubscribe.html", context, status=status)
+    response = render(request, "notifications/unsubscribe.html", context)
     _keep_private(response)
     return response
 
@@ -250,8 +249,8 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
 
 
 def _is_one_click(request: HttpRequest) -> bool:
-    """An RFC 8058 one-click unsubscribe: a POST whose body says only
-    `List-Unsubscribe=One-Click`, as mail providers send it."""
+    """An RFC 8058 one-click unsubscribe: a POST with `List-Unsubscribe=One-Click`
+    in its body, as mail providers send it. It can only unsubscribe, never undo."""
     return request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click"
 
 
