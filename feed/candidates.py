@@ -103,8 +103,9 @@ def candidate_wins(*, period: Period) -> list[Win]:
     return list(ranked.select_related("author", "author__team", "team"))
 
 
-def candidates_build(*, period: Period) -> Candidates | None:
-    """The candidates of the week `period`, with absolute links, or None when there are none."""
+def candidates_build(*, period: Period, recipient: User) -> Candidates | None:
+    """The candidates of the week `period`, with absolute links (the thumbnails'
+    signed for `recipient`), or None when there are none."""
     wins = candidate_wins(period=period)
     if not wins:
         return None
@@ -124,7 +125,7 @@ def candidates_build(*, period: Period) -> Candidates | None:
                 reactions=win.reaction_count,
                 comments=win.comment_count,
                 credits=win.credit_total,
-                thumbnail=win_thumbnail(win),
+                thumbnail=win_thumbnail(win, recipient=recipient),
             )
         )
     return Candidates(period=period, wins=items, queue_url=absolute_url(queue))
@@ -145,7 +146,7 @@ def candidates_email_context(*, email: Email) -> tuple[str, dict] | None:
         period = period_from_key(key=email.period, time_zone=person.time_zone)
     except ValueError:
         return None
-    candidates = candidates_build(period=period)
+    candidates = candidates_build(period=period, recipient=person)
     if candidates is None:
         return None
     return "candidates", {"candidates": candidates}

@@ -268,9 +268,11 @@ def absolute_url(url: str) -> str:
     return url if "://" in url else f"{settings.SITE_URL}{url}"
 
 
-def win_thumbnail(win: Win) -> Thumbnail | None:
-    """The thumbnail an email shows beside `win` (the digest's and comms' weekly
-    candidates), or None while it has no image ready. Needs the image fields loaded."""
+def win_thumbnail(win: Win, *, recipient: User) -> Thumbnail | None:
+    """The thumbnail an email to `recipient` shows beside `win` (the digest's and
+    comms' weekly candidates), or None while it has no image ready. Its address is
+    signed for `recipient` (`media_email_url`): it stops working once the win is
+    no longer shown to them. Needs the image fields loaded."""
     if not win.thumbnail or win.image_status != Win.ImageStatus.READY:
         return None
     if win.image_width and win.image_height:
@@ -278,7 +280,7 @@ def win_thumbnail(win: Win) -> Thumbnail | None:
     else:
         height = THUMBNAIL_WIDTH * 2 // 3
     return Thumbnail(
-        url=absolute_url(media_email_url(win.thumbnail.name)),
+        url=absolute_url(media_email_url(win.thumbnail.name, recipient=recipient)),
         width=THUMBNAIL_WIDTH,
         height=height,
         alt=win.image_alt,
@@ -373,7 +375,7 @@ def digest_build(*, manager: User, period: Period, scope: str | None = None) -> 
             reactions=win.reaction_count,
             comments=win.comment_count,
             credited=[credit.user.display_name for credit in win.credits.all()],
-            thumbnail=win_thumbnail(win),
+            thumbnail=win_thumbnail(win, recipient=manager),
         )
         entry.wins.append(item)
         items.append(item)

@@ -25,6 +25,7 @@ from feed.delivery import email_record
 from feed.models import Comment, Consent, Email, Notification, Reaction, Win
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+UNSUBSCRIBE_UNDO_SALT = "notifications.unsubscribe.undo"
 
 _muted: ContextVar[bool] = ContextVar("notifications_muted", default=False)
 
@@ -48,6 +49,10 @@ def cadence_for(*, user: User, kind: str) -> str:
     preference = EmailPreference.objects.filter(user=user, kind=kind).first()
     if preference is not None:
         return preference.cadence
+    return _default_cadence(kind)
+
+
+def _default_cadence(kind: str) -> str:
     if kind in EmailPreference.WEEKLY_EMAILS:
         return Cadence.WEEKLY
     return EmailPreference.DEFAULTS[kind]
@@ -86,6 +91,15 @@ def preference_set(
     return preference
 
 
+# --------------------------------------------------------------------------
+# Unsubscribing
+# --------------------------------------------------------------------------
+# What one unsubscribe changed, and so what its undo puts back: each preference
+# kind it turned off, with the person's own choice before it (a cadence), or
+# None when they had made none and the kind followed its default.
+UnsubscribeChanges = dict[str, str | None]
+
+
 # The kinds one unsubscribe link turns off: a summary gathers every kind sent in it.
 def kinds_of_email(*, user: User, email_kind: str) -> list[str]:
     if email_kind == Email.Kind.DIGEST:
@@ -95,6 +109,16 @@ def kinds_of_email(*, user: User, email_kind: str) -> list[str]:
     if email_kind in (Email.Kind.DAILY_SUMMARY, Email.Kind.WEEKLY_SUMMARY):
         return [k for k in NotificationKind.values if cadence_for(user=user, kind=k) == email_kind]
     return [email_kind]
+
+
+def _kinds_an_email_may_stand_for(email_kind: str) -> set[str]:
+    if email_kind == Email.Kind.DIGEST:
+        return {EmailPreference.DIGEST}
+    if email_kind == Email.Kind.CANDIDATES:
+        return {EmailPreference.CANDIDATES}
+    if email_kind in (Email.Kind.DAILY_SUMMARY, Email.Kind.WEEKLY_SUMMARY):
+        return set(NotificationKind.values)
+    return {email_kind}
 
 
 def unsubscribe_token(*, user: User, email_kind: str) -> str:
@@ -111,14 +135,85 @@ def unsubscribe_read(*, token: str) -> tuple[User, str]:
     return User.objects.get(pk=data["u"], is_active=True), data["k"]
 
 
-@transaction.atomic
-def email_unsubscribe(*, user: User, email_kind: str) -> list[str]:
-    """Turn off the kinds of email that `email_kind` stands for. Idempotent;
-    returns the preference kinds now set to never."""
+def unsubscribe_pending(*, user: User, email_kind: str) -> UnsubscribeChanges:
+    """What unsubscribing `user` from `email_kind` would turn off now: each kind
+    it stands for that is not off yet, with the person's own choice for it (None
+    while it follows the default). Writes nothing: the confirmation page shows it."""
     kinds = kinds_of_email(user=user, email_kind=email_kind)
-    for kind in kinds:
+    chosen = dict(
+        EmailPreference.objects.filter(user=user, kind__in=kinds).values_list("kind", "cadence")
+    )
+    return {
+        kind: chosen.get(kind)
+        for kind in kinds
+        if chosen.get(kind, _default_cadence(kind)) != Cadence.NEVER
+    }
+
+
+@transaction.atomic
+def email_unsubscribe(*, user: User, email_kind: str) -> UnsubscribeChanges:
+    """Turn off the kinds of email that `email_kind` stands for. Idempotent.
+
+    Returns what it changed (`unsubscribe_pending` just before), for
+    `email_unsubscribe_undo`: a kind already off is not touched and not
+    returned, so a second call returns nothing.
+    """
+    changes = unsubscribe_pending(user=user, email_kind=email_kind)
+    for kind in changes:
         preference_set(user=user, kind=kind, cadence=Cadence.NEVER)
-    return kinds
+    return changes
+
+
+@transaction.atomic
+def email_unsubscribe_undo(*, user: User, changes: UnsubscribeChanges) -> list[str]:
+    """Put back exactly what one unsubscribe changed (`changes`, as
+    `email_unsubscribe` returned them), and nothing else. Idempotent.
+
+    Each kind gets back the person's choice from before, or (when they had made
+    none) follows its default again. A kind that is no longer off was changed
+    since, on the preferences page or by another undo: it is left as it is.
+    Returns the kinds put back.
+    """
+    rows = {
+        row.kind: row
+        for row in EmailPreference.objects.select_for_update().filter(
+            user=user, kind__in=list(changes)
+        )
+    }
+    restored = []
+    for kind, before in changes.items():
+        row = rows.get(kind)
+        if row is None or row.cadence != Cadence.NEVER:
+            continue
+        if before is None:
+            row.delete()
+        else:
+            preference_set(user=user, kind=kind, cadence=before)
+        restored.append(kind)
+    return restored
+
+
+def unsubscribe_undo_token(*, user: User, email_kind: str, changes: UnsubscribeChanges) -> str:
+    """A signed token carrying what one unsubscribe from `email_kind` changed,
+    for its Undo button; valid only with that person's unsubscribe link."""
+    return signing.dumps(
+        {"u": user.pk, "k": email_kind, "c": changes}, salt=UNSUBSCRIBE_UNDO_SALT, compress=True
+    )
+
+
+def unsubscribe_undo_read(*, token: str, user: User, email_kind: str) -> UnsubscribeChanges:
+    """The changes an undo token carries. Raises signing.BadSignature for a token
+    not made here, made for another person or kind of email, or naming kinds or
+    cadences that kind of email cannot have changed."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_UNDO_SALT)
+    changes = data.get("c")
+    if data.get("u") != user.pk or data.get("k") != email_kind or not isinstance(changes, dict):
+        raise signing.BadSignature("Not this link's undo")
+    allowed = _kinds_an_email_may_stand_for(email_kind)
+    for kind, before in changes.items():
+        if kind not in allowed or before not in (None, *Cadence.values):
+            raise signing.BadSignature("Not a change this link made")
+    return changes
 
 
 # --------------------------------------------------------------------------

@@ -349,9 +349,10 @@ def test_media_access_says_public_or_private(people, files):
 
 
 def test_an_emails_thumbnail_opens_without_signing_in(client, people, files):
-    """A mail client sends no session: the digest's thumbnails carry a signature."""
+    """A mail client sends no session: the digest's thumbnails carry a signature
+    (more in tests/test_media_email.py)."""
     shared = Win.objects.get(body="We shipped the new help centre")
-    url = media_email_url(shared.thumbnail.name)
+    url = media_email_url(shared.thumbnail.name, recipient=people["outsider"])
 
     response = client.get(url)
     assert response.status_code == 200
@@ -366,8 +367,10 @@ def test_an_emails_thumbnail_opens_without_signing_in(client, people, files):
     assert client.get(url[:-3] + "abc").status_code == 404
 
 
-def test_the_digest_links_its_thumbnails_with_a_signature(people, files):
+def test_the_digest_links_its_thumbnails_with_a_signature(client, people, files):
     shared = Win.objects.get(body="We shipped the new help centre")
-    thumbnail = win_thumbnail(shared)
+    thumbnail = win_thumbnail(shared, recipient=people["colleague"])
     assert thumbnail.url.startswith(settings.SITE_URL)
-    assert thumbnail.url.endswith(media_email_url(shared.thumbnail.name))
+    path = thumbnail.url.removeprefix(settings.SITE_URL)
+    assert path.startswith(f"{shared.thumbnail.url}?s={people['colleague'].pk}.")
+    assert client.get(path).status_code == 200

@@ -11,9 +11,13 @@ DEBUG, so without this view every photo, avatar and public highlight image
 - `wins/…`: to signed-in people who can see a win with that photo or thumbnail
   (`Win.objects.visible_to`), so team-only photos stay in the team;
 - `avatars/…`: to signed-in people, while someone has that avatar;
-- a photo the app put in an email (the digest's and comms' thumbnails): to
-  whoever has the address `media_email_url` made, which carries a signature of
-  the name (a mail client sends no session).
+- a win's photo the app put in an email (the digest's and comms' thumbnails):
+  to whoever has the address `media_email_url` made (a mail client sends no
+  session). It carries a signature of the name, the recipient and the time,
+  and works for EMAIL_IMAGE_LINK_DAYS; each request checks again that the
+  file still belongs to a win that is not hidden and that the recipient may
+  still see, so a win hidden, deleted or narrowed to a team since the email
+  was sent stops showing in it too.
 
 Anything else (another folder, a name that could leave MEDIA_ROOT, a file no
 row points to, a missing file) is a 404, the same as "forbidden": a URL never
@@ -28,16 +32,15 @@ from __future__ import annotations
 
 import enum
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.signing import Signer
+from django.core.signing import BadSignature, TimestampSigner
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import URLPattern, re_path
-from django.utils.crypto import constant_time_compare
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
@@ -76,22 +79,60 @@ class MediaAccess(enum.Enum):
 
 
 # The query parameter of `media_email_url`, and what signs it (with SECRET_KEY).
+# Its value is "<recipient id>.<time>.<signature>": "." is in no part of it, and
+# needs no encoding in a URL.
 EMAIL_SIGNATURE_PARAM = "s"
-_email_signer = Signer(salt="wins.media.email")
+_email_signer = TimestampSigner(salt="wins.media.email.recipient", sep=".")
+# A mail client keeps an email's image only briefly: each new request checks again.
+EMAIL_CACHE_CONTROL = "private, max-age=3600"
 
 
-def media_email_url(name: str) -> str:
-    """The address (path) of the stored file `name` for an email: it works
-    without signing in, since mail clients send no session, and only for this
-    name. Only for files whose content the email's reader may see."""
-    query = urlencode({EMAIL_SIGNATURE_PARAM: _email_signer.signature(name)})
+def media_email_url(name: str, *, recipient: User) -> str:
+    """The address (path) of the stored win photo `name` for an email to
+    `recipient`: it works without signing in, since mail clients send no
+    session, only for this name, for EMAIL_IMAGE_LINK_DAYS, and only while
+    `media_email_access` still finds it on a win `recipient` may see."""
+    value = f"{recipient.pk}/{name}"
+    stamp = _email_signer.sign(value).removeprefix(f"{value}.")
+    query = urlencode({EMAIL_SIGNATURE_PARAM: f"{recipient.pk}.{stamp}"})
     return f"{default_storage.url(name)}?{query}"
 
 
-def _email_signature_valid(name: str, signature: str) -> bool:
-    return NAME_RE.fullmatch(name) is not None and constant_time_compare(
-        signature, _email_signer.signature(name)
+def _email_recipient_id(name: str, token: str) -> int | None:
+    """Whom `token` was signed for with `name`, or None when it was not made
+    here, was made for another name, or is older than EMAIL_IMAGE_LINK_DAYS."""
+    recipient_id, _dot, stamp = token.partition(".")
+    if not (recipient_id.isascii() and recipient_id.isdigit()):
+        return None
+    try:
+        _email_signer.unsign(
+            f"{recipient_id}/{name}.{stamp}",
+            max_age=timedelta(days=settings.EMAIL_IMAGE_LINK_DAYS),
+        )
+    except BadSignature:  # SignatureExpired included
+        return None
+    return int(recipient_id)
+
+
+def media_email_access(*, name: str, token: str) -> MediaAccess | None:
+    """EMAIL when `token` (from `media_email_url`) is a valid signature of the
+    win photo `name`, and that file still belongs to a win that is not hidden
+    and that the person it was signed for (still active) may see
+    (`Win.objects.visible_to`); else None. At most two queries."""
+    match = NAME_RE.fullmatch(name)
+    if match is None or match["folder"] != "wins":
+        return None
+    recipient_id = _email_recipient_id(name, token)
+    if recipient_id is None:
+        return None
+    try:
+        recipient = User.objects.get(pk=recipient_id, is_active=True)
+    except User.DoesNotExist:
+        return None
+    shown = Win.objects.visible_to(recipient).filter(
+        Q(image=name) | Q(thumbnail=name), is_hidden=False
     )
+    return MediaAccess.EMAIL if shown.exists() else None
 
 
 def _signed_in(user) -> bool:
@@ -145,7 +186,7 @@ def media_file(request: HttpRequest, name: str) -> HttpResponse:
     """
     signature = request.GET.get(EMAIL_SIGNATURE_PARAM)
     if signature is not None:
-        access = MediaAccess.EMAIL if _email_signature_valid(name, signature) else None
+        access = media_email_access(name=name, token=signature)
     else:
         access = media_access(user=request.user, name=name)
     if access is None:
@@ -180,7 +221,7 @@ def media_file(request: HttpRequest, name: str) -> HttpResponse:
         response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     elif access is MediaAccess.EMAIL:
         # Webmail shows it from its own origin: no Cross-Origin-Resource-Policy here.
-        response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        response.headers["Cache-Control"] = EMAIL_CACHE_CONTROL
     else:
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         # Other sites may not even embed a private image (the browser would not

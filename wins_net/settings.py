@@ -402,6 +402,10 @@ EMAIL_RETRY_SECONDS = env.float("EMAIL_RETRY_SECONDS", default=60.0)
 EMAIL_SENDING_LEASE_SECONDS = env.int("EMAIL_SENDING_LEASE_SECONDS", default=15 * 60)
 # Due messages not picked up after this long are handed to a worker again.
 EMAIL_SWEEP_GRACE_SECONDS = env.int("EMAIL_SWEEP_GRACE_SECONDS", default=120)
+# The signed addresses of the photos in emails (digest, comms' candidates) stop
+# working after this many days; until then each request checks the win is still
+# shown to the recipient (wins_net/media.py).
+EMAIL_IMAGE_LINK_DAYS = env.int("EMAIL_IMAGE_LINK_DAYS", default=60)
 
 # --------------------------------------------------------------------------
 # Security

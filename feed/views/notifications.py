@@ -4,11 +4,15 @@ Pages of notifications: the bell's list, marking read, email preferences, unsubs
 The list and "mark as read" work as plain pages and forms; with htmx, "Show
 more" appends the next page and marking read swaps the line (or the list) and
 the bell's count in place. Unsubscribing needs no sign-in: the signed token in
-the link is the authorisation, and mail providers post to it (RFC 8058) without
-cookies, so that view is exempt from CSRF.
+the link is the authorisation. Opening the link changes nothing (mail scanners
+and previews open links); its page asks, and only a POST unsubscribes: the
+page's button, CSRF-checked, or the RFC 8058 one-click POST that mail providers
+send without cookies, and so without a CSRF token.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,19 +27,24 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Cadence, EmailPreference, NotificationKind, User
+from accounts.models import EmailPreference, NotificationKind, User
 from feed import notification_selectors as selectors
 from feed.models import Email
 from feed.notification_forms import PreferencesForm
 from feed.notification_selectors import InvalidCursor
 from feed.notifications import (
     email_unsubscribe,
+    email_unsubscribe_undo,
+    kinds_of_email,
     notifications_mark_read,
     preference_set,
+    unsubscribe_pending,
     unsubscribe_read,
+    unsubscribe_undo_read,
+    unsubscribe_undo_token,
 )
 from feed.periods import SEND_HOUR
 from feed.templatetags.notification_tags import forget_unread
@@ -46,6 +55,10 @@ _MAX_ID = 2**63 - 1
 
 UNDO = "undo"
 UNSUBSCRIBE = "unsubscribe"
+# The unsubscribe page's states.
+CONFIRM = "confirm"
+OFF = "off"
+ON = "on"
 
 
 # --------------------------------------------------------------------------
@@ -190,49 +203,102 @@ def _preference_label(kind: str) -> str:
 
 
 def _unsubscribe_page(
-    request: HttpRequest, *, person: User, email_kind: str, kinds: list[str], is_on: bool
+    request: HttpRequest,
+    *,
+    email_kind: str,
+    state: str,
+    kinds: Iterable[str],
+    undo_token: str = "",
 ) -> HttpResponse:
+    """The unsubscribe page in one of its `state`s: CONFIRM (asks, with one
+    button), OFF (what is now off, with Undo when something changed) or ON
+    (what came back, with "Unsubscribe again")."""
+    kinds = list(kinds)
     context = {
+        "state": state,
         "email_kind": email_kind,
-        "is_summary": email_kind in (Email.Kind.DAILY_SUMMARY, Email.Kind.WEEKLY_SUMMARY),
+        "is_summary": _is_summary(email_kind),
         "is_daily": email_kind == Email.Kind.DAILY_SUMMARY,
         "is_digest": email_kind == Email.Kind.DIGEST,
         "is_candidates": email_kind == Email.Kind.CANDIDATES,
         "kinds": kinds,
         "kind_labels": [_preference_label(kind) for kind in kinds],
-        "is_on": is_on,
+        "undo_token": undo_token,
         "undo": UNDO,
         "unsubscribe": UNSUBSCRIBE,
     }
     response = render(request, "notifications/unsubscribe.html", context)
-    # The token in the URL is a key: keep the page out of caches and search engines.
-    patch_cache_control(response, private=True, no_store=True)
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    _keep_private(response)
     return response
 
 
-def _restore(*, person: User, email_kind: str, kinds: list[str]) -> list[str]:
-    """Turn back on what an unsubscribe turned off; returns the kinds turned on.
+def _keep_private(response: HttpResponse) -> None:
+    # The token in the URL is a key: keep the page out of caches and search
+    # engines, and the URL out of other sites' logs. Not "no-referrer": a
+    # browser then sends "Origin: null" with the page's own form, which
+    # Django's CSRF check refuses; "same-origin" still sends nothing elsewhere.
+    patch_cache_control(response, private=True, no_store=True)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "same-origin"
 
-    A kind's own emails come back immediately; a summary gets back the kinds
-    named in the form (any kind of notification, nothing else); the digest
-    and the email of highlight candidates come back weekly.
-    """
-    if email_kind == Email.Kind.DIGEST:
-        restored = {EmailPreference.DIGEST: Cadence.WEEKLY}
-    elif email_kind == Email.Kind.CANDIDATES:
-        restored = {EmailPreference.CANDIDATES: Cadence.WEEKLY}
-    elif email_kind == Email.Kind.DAILY_SUMMARY:
-        restored = {kind: Cadence.DAILY for kind in kinds if kind in NotificationKind.values}
-    elif email_kind == Email.Kind.WEEKLY_SUMMARY:
-        restored = {kind: Cadence.WEEKLY for kind in kinds if kind in NotificationKind.values}
-    else:
-        restored = {email_kind: Cadence.IMMEDIATELY}
-    with transaction.atomic():
-        for kind, cadence in restored.items():
-            preference_set(user=person, kind=kind, cadence=cadence)
-    return list(restored)
+
+def _invalid_link(request: HttpRequest) -> HttpResponse:
+    response = render(request, "notifications/unsubscribe_invalid.html", status=400)
+    _keep_private(response)
+    return response
+
+
+def _is_one_click(request: HttpRequest) -> bool:
+    """An RFC 8058 one-click unsubscribe: a POST with `List-Unsubscribe=One-Click`
+    in its body, as mail providers send it. It can only unsubscribe, never undo."""
+    return request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click"
+
+
+def _is_summary(email_kind: str) -> bool:
+    return email_kind in (Email.Kind.DAILY_SUMMARY, Email.Kind.WEEKLY_SUMMARY)
+
+
+def _off_kinds(*, person: User, email_kind: str, changes: Iterable[str]) -> list[str]:
+    """What a page saying "unsubscribed" lists: what a summary's unsubscribe
+    turned off (the rest was not in it), or the one kind of any other email."""
+    if _is_summary(email_kind):
+        return list(changes)
+    return kinds_of_email(user=person, email_kind=email_kind)
+
+
+def _unsubscribed(request: HttpRequest, *, person: User, email_kind: str) -> HttpResponse:
+    changes = email_unsubscribe(user=person, email_kind=email_kind)
+    undo_token = (
+        unsubscribe_undo_token(user=person, email_kind=email_kind, changes=changes)
+        if changes
+        else ""
+    )
+    kinds = _off_kinds(person=person, email_kind=email_kind, changes=changes)
+    return _unsubscribe_page(
+        request, email_kind=email_kind, state=OFF, kinds=kinds, undo_token=undo_token
+    )
+
+
+@csrf_protect
+def _unsubscribe_form(request: HttpRequest, *, person: User, email_kind: str) -> HttpResponse:
+    """The page's own GET and form POSTs, with Django's CSRF check on the POSTs."""
+    if request.method == "GET":
+        pending = unsubscribe_pending(user=person, email_kind=email_kind)
+        if pending:
+            return _unsubscribe_page(request, email_kind=email_kind, state=CONFIRM, kinds=pending)
+        # Already off: nothing to ask.
+        kinds = _off_kinds(person=person, email_kind=email_kind, changes=())
+        return _unsubscribe_page(request, email_kind=email_kind, state=OFF, kinds=kinds)
+    if request.POST.get("action") != UNDO:
+        return _unsubscribed(request, person=person, email_kind=email_kind)
+    try:
+        changes = unsubscribe_undo_read(
+            token=request.POST.get("undo", ""), user=person, email_kind=email_kind
+        )
+    except signing.BadSignature:
+        return _invalid_link(request)
+    restored = email_unsubscribe_undo(user=person, changes=changes)
+    return _unsubscribe_page(request, email_kind=email_kind, state=ON, kinds=restored)
 
 
 @csrf_exempt
@@ -240,32 +306,24 @@ def _restore(*, person: User, email_kind: str, kinds: list[str]) -> list[str]:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Turn off the kind of email a signed link names, with no sign-in needed.
 
-    GET (the visible link) and POST (RFC 8058's `List-Unsubscribe=One-Click`,
-    sent by mail providers without cookies) both unsubscribe and say exactly
-    what is now off; so does any other POST (the button on the "back on" page).
-    POST `action=undo` turns it back on. The page never shows
-    whose address it is. A token that was not made here gets a 400 page.
+    GET (the visible link, and the mail scanners and previews that open it)
+    changes nothing: it asks, with one button. Only a POST unsubscribes: that
+    button (with a CSRF token), or RFC 8058's `List-Unsubscribe=One-Click`,
+    sent by mail providers without cookies, so without one. Both say exactly
+    what is now off. POST `action=undo` with the page's signed `undo` field
+    puts back what that unsubscribe changed and nothing else. The page never
+    shows whose address it is. A token that was not made here gets a 400 page.
     """
     try:
         person, email_kind = unsubscribe_read(token=token)
     except (signing.BadSignature, User.DoesNotExist):
-        response = render(request, "notifications/unsubscribe_invalid.html", status=400)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        return _invalid_link(request)
 
     # The page speaks the language of the email it came from, unless the reader
     # chose one (signed in, or with the language switcher).
     chosen = request.user.is_authenticated or settings.LANGUAGE_COOKIE_NAME in request.COOKIES
     language = translation.get_language() if chosen else person.language
     with translation.override(language):
-        if request.method == "POST" and request.POST.get("action") == UNDO:
-            kinds = _restore(
-                person=person, email_kind=email_kind, kinds=request.POST.getlist("kind")
-            )
-            return _unsubscribe_page(
-                request, person=person, email_kind=email_kind, kinds=kinds, is_on=True
-            )
-        kinds = email_unsubscribe(user=person, email_kind=email_kind)
-        return _unsubscribe_page(
-            request, person=person, email_kind=email_kind, kinds=kinds, is_on=False
-        )
+        if _is_one_click(request):
+            return _unsubscribed(request, person=person, email_kind=email_kind)
+        return _unsubscribe_form(request, person=person, email_kind=email_kind)

@@ -118,11 +118,20 @@ def test_the_pages_fit_a_phone(
 def test_unsubscribing_from_the_link_in_an_email_needs_no_sign_in(
     phone, live_server, demo_people, console_problems, screenshot
 ):
-    """Signed out, on a phone: the link turns mentions off and says so; Undo brings them back."""
+    """Signed out, on a phone: opening the link only asks; the button turns mentions
+    off (through the CSRF check, as a real browser posts it) and says so; Undo
+    brings them back."""
     employee = User.objects.get(email="employee@example.com")
     token = unsubscribe_token(user=employee, email_kind=Email.Kind.MENTION)
 
     phone.goto(f"{live_server.url}/notifications/unsubscribe/{token}/")
+
+    expect(phone.get_by_role("heading", name="Unsubscribe?")).to_be_visible()
+    expect(phone.get_by_role("listitem")).to_have_text(["Mentions of you"])
+    assert cadence_for(user=employee, kind=NotificationKind.MENTION) == Cadence.IMMEDIATELY
+    screenshot(phone, "notifications-unsubscribe-confirm-phone")
+
+    phone.get_by_role("button", name="Unsubscribe").click()
 
     expect(phone.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
     expect(phone.get_by_role("listitem")).to_have_text(["Mentions of you"])

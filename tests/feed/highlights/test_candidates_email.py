@@ -242,7 +242,10 @@ def test_one_click_unsubscribe_turns_it_off_and_undo_turns_it_back_on(client, ca
         response.content.decode()
     )
     assert message_build(email=email) is None
-    response = client.post(unsubscribe.removeprefix(settings.SITE_URL), {"action": "undo"})
+    undo = re.search(r'name="undo" value="([^"]+)"', response.content.decode())[1]
+    response = client.post(
+        unsubscribe.removeprefix(settings.SITE_URL), {"action": "undo", "undo": undo}
+    )
     assert "You will get the weekly email of highlight candidates again." in text_of(
         response.content.decode()
     )
