@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -48,6 +49,7 @@ from feed.models import (
     Highlight,
     HighlightEvent,
     HighlightPerson,
+    HighlightSlug,
     Win,
 )
 from feed.notifications import (
@@ -192,17 +194,63 @@ def _copy_win_image(highlight: Highlight, win: Win, stored: list[tuple[Storage, 
 RESERVED_SLUGS = {"feed"}
 
 
-def _unique_slug(title: str, *, exclude: int | None = None) -> str:
-    base = slugify(title)[:SLUG_BASE_LENGTH].strip("-") or "highlight"
-    taken = Highlight.objects.filter(slug__startswith=base)
-    if exclude is not None:
-        taken = taken.exclude(pk=exclude)
-    slugs = set(taken.values_list("slug", flat=True)) | RESERVED_SLUGS
+def _slug_base(title: str) -> str:
+    return slugify(title)[:SLUG_BASE_LENGTH].strip("-") or "highlight"
+
+
+def _unique_slug(title: str, *, highlight_id: int | None = None) -> str:
+    """A slug from `title` that no other highlight has now or had before (a past
+    address keeps leading to its own story), and no public URL beside it has.
+    The current and past slugs of `highlight_id` itself count as free: a story
+    given its old title back gets its old address back."""
+    base = _slug_base(title)
+    live = Highlight.objects.filter(slug__startswith=base)
+    past = HighlightSlug.objects.filter(slug__startswith=base)
+    if highlight_id is not None:
+        live = live.exclude(pk=highlight_id)
+        past = past.exclude(highlight_id=highlight_id)
+    slugs = (
+        set(live.values_list("slug", flat=True))
+        | set(past.values_list("slug", flat=True))
+        | RESERVED_SLUGS
+    )
     slug, n = base, 1
     while slug in slugs:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def _slug_fits(slug: str, title: str) -> bool:
+    """Whether `slug` is an address `_unique_slug` could have made from `title`."""
+    base = _slug_base(title)
+    return slug == base or re.fullmatch(rf"{re.escape(base)}-\d+", slug) is not None
+
+
+def _move_to_title(highlight: Highlight) -> str:
+    """At publication, give `highlight` the address of its title; returns the
+    address it leaves, or "" when it keeps its own.
+
+    The rule: the address follows the title the public reads, and changes only
+    when a new title becomes public. Until its first publication a highlight's
+    slug follows every edit of its title (`highlight_update`), as nobody outside
+    has seen it. Once published, an edit leaves the address alone: the story is
+    down, waiting for consent again, and its link answers 410; a title not yet
+    consented to never appears in a public address. When the story is published
+    again with a title whose slug differs from its address (not just in case or
+    punctuation), it moves to a new slug from that title, and the old one is
+    kept (`HighlightSlug`) to answer 301 to the new. Past addresses are never
+    given to another story, and a story retitled back takes its own back.
+    """
+    if _slug_fits(highlight.slug, highlight.title):
+        return ""
+    old = highlight.slug
+    highlight.slug = _unique_slug(highlight.title, highlight_id=highlight.pk)
+    highlight.past_slugs.filter(slug=highlight.slug).delete()
+    if highlight.published_at is None:  # the old one was never public
+        return ""
+    HighlightSlug.objects.create(highlight=highlight, slug=old)
+    return old
 
 
 def _public_text(body: str, names: Mapping[str, str]) -> str:
@@ -361,8 +409,8 @@ def highlight_update(
             raise ValidationError(_("The win's image cannot be read."), code="no_image")
         highlight.title, highlight.text = title, text
         highlight.image_alt = image_alt if highlight.image else ""
-        if highlight.published_at is None:  # a link never shared yet follows the title
-            highlight.slug = _unique_slug(title, exclude=highlight.pk)
+        if highlight.published_at is None:  # never public: see `_move_to_title`
+            highlight.slug = _unique_slug(title, highlight_id=highlight.pk)
         highlight.updated_at = timezone.now()
         highlight.save()
         for user_id, name in (public_names or {}).items():
@@ -472,7 +520,9 @@ def _check_win_public(highlight: Highlight) -> None:
 @transaction.atomic
 def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
     """Publish an approved highlight: it appears on the public page, the feeds and
-    its share image from now on.
+    its share image from now on, at the address of its title: published again
+    with a new title, it moves there and its old address redirects
+    (`_move_to_title` has the rule).
 
     Comms only (PermissionDenied). ValidationError unless approved, every person
     named has an approval whose fingerprint matches the current content, and the
@@ -494,11 +544,18 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
             _("Not everyone named approved exactly this version: ask for consent again."),
             code="fingerprint",
         )
+    moved_from = _move_to_title(highlight)
     now = timezone.now()
     highlight.status = Status.PUBLISHED
     highlight.published_at = highlight.updated_at = now
-    highlight.save(update_fields=["status", "published_at", "updated_at"])
-    _event(highlight, actor=by, action=Action.PUBLISHED, before=Status.APPROVED)
+    highlight.save(update_fields=["status", "slug", "published_at", "updated_at"])
+    note = ""
+    if moved_from:
+        note = _("New address: /highlights/%(new)s/ (was /highlights/%(old)s/).") % {
+            "new": highlight.slug,
+            "old": moved_from,
+        }
+    _event(highlight, actor=by, action=Action.PUBLISHED, before=Status.APPROVED, note=note)
     return highlight
 
 
