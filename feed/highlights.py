@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from feed.files import files_delete, files_removed_on_error
+from feed.highlight_names import people_unasked
 from feed.images import decode_upload, encode, fit_within
 from feed.models import (
     CONSENT_MESSAGE_MAX_LENGTH,
@@ -291,6 +292,31 @@ def _clean_content(*, title: str, text: str, has_image: bool, image_alt: str) ->
         raise ValidationError(errors)
 
 
+def _refuse_unasked(
+    highlight: Highlight, *, title: str | None = None, text: str | None = None
+) -> None:
+    """ValidationError (code "unasked") when the public title or text (by default
+    the highlight's own) names someone not among the people asked."""
+    unasked = people_unasked(highlight=highlight, title=title, text=text)
+    here = ", ".join(person.label for person in unasked if not person.left)
+    left = ", ".join(person.label for person in unasked if person.left)
+    errors = []
+    if here:
+        message = _(
+            "The public text names people who were not asked: %(names)s. Take them out "
+            "of the title and text, or add them to the people named so they are asked too."
+        )
+        errors.append(ValidationError(message % {"names": here}, code="unasked"))
+    if left:
+        message = _(
+            "The public text names people who left and can no longer be asked: "
+            "%(names)s. Take them out of the title and text."
+        )
+        errors.append(ValidationError(message % {"names": left}, code="unasked"))
+    if errors:
+        raise ValidationError(errors)
+
+
 # --------------------------------------------------------------------------
 # Comms: propose, edit, ask, publish
 # --------------------------------------------------------------------------
@@ -372,7 +398,8 @@ def highlight_update(
     request or approval and asks them again at once; the highlight goes back to
     awaiting, and a published one is taken down in the same transaction.
     Comms only (PermissionDenied); ValidationError for bad content, a name left
-    empty, or a withdrawn or declined highlight.
+    empty, a withdrawn or declined highlight, or (once consent was asked) a
+    title or text that names someone not asked (`_refuse_unasked`).
     """
     _require_comms(by, _("Only communications staff can edit highlights."))
     _locked(highlight)
@@ -398,6 +425,8 @@ def highlight_update(
                 _("Write how %(name)s appears in public.") % {"name": people[user_id].public_name},
                 code="public_name",
             )
+    if highlight.status != Status.DRAFT:  # the edit asks again: see `consent_request`
+        _refuse_unasked(highlight, title=title, text=text)
     before = _fingerprints(highlight)
     removed: list[str] = []
     storage = highlight.image.storage
@@ -428,6 +457,51 @@ def highlight_update(
     if removed:
         transaction.on_commit(partial(files_delete, storage, removed), robust=True)
     return highlight
+
+
+@transaction.atomic
+def highlight_people_add(
+    *, highlight: Highlight, by: User, users: Sequence[User]
+) -> list[HighlightPerson]:
+    """Add people the public text names to the people `highlight` names (role
+    "named", with their default public names), so that they are asked too: in a
+    draft when consent is asked; once it was asked, at once, as for an edit (a
+    published highlight is taken down until they approve). People already named
+    are left as they are; returns the people added.
+
+    Comms only (PermissionDenied); ValidationError for a withdrawn or declined
+    highlight, or someone who left (nobody can consent for them).
+    """
+    _require_comms(by, _("Only communications staff can edit highlights."))
+    _locked(highlight)
+    _refuse_unless(
+        highlight, *Highlight.OPEN_STATUSES,
+        message=_("This highlight is %(status)s: it can no longer be edited."),
+    )  # fmt: skip
+    left = [user.display_name for user in users if not user.is_active]
+    if left:
+        raise ValidationError(
+            _("%(names)s left, so they cannot be asked.") % {"names": ", ".join(left)},
+            code="inactive",
+        )
+    named = set(highlight.people.values_list("user_id", flat=True))
+    new = {user.pk: user for user in users if user.pk not in named}
+    added = HighlightPerson.objects.bulk_create(
+        HighlightPerson(highlight=highlight, user=user, role=HighlightPerson.Role.NAMED,
+                        public_name=public_name_for(user)[:200])
+        for user in new.values()
+    )  # fmt: skip
+    if not added:
+        return []
+    if highlight.status == Status.DRAFT:
+        highlight.updated_at = timezone.now()
+        highlight.save(update_fields=["updated_at"])
+        _event(highlight, actor=by, action=Action.EDITED, before=Status.DRAFT,
+               note=_("Added to the people named: %(names)s")
+               % {"names": ", ".join(person.public_name for person in added)})  # fmt: skip
+    else:
+        _ask_again(highlight, by=by, user_ids=list(new))
+    return added
 
 
 def _ask_again(highlight: Highlight, *, by: User, user_ids: list[int]) -> None:
@@ -488,7 +562,9 @@ def consent_request(*, highlight: Highlight, by: User) -> list[Consent]:
     `CONSENT_EXPIRY_DAYS`.
 
     Comms only (PermissionDenied); ValidationError unless a draft whose content
-    is complete (an image needs its description) and whose win can still be public.
+    is complete (an image needs its description), whose win can still be public,
+    and whose title and text name nobody but the people it names: someone else
+    they name (`feed.highlight_names`) must be taken out or added first.
     """
     _require_comms(by, _("Only communications staff can ask for consent."))
     _locked(highlight)
@@ -499,6 +575,7 @@ def consent_request(*, highlight: Highlight, by: User) -> list[Consent]:
     _clean_content(title=highlight.title, text=highlight.text,
                    has_image=bool(highlight.image), image_alt=highlight.image_alt)  # fmt: skip
     _check_win_public(highlight)
+    _refuse_unasked(highlight)
     highlight.status = Status.AWAITING
     highlight.updated_at = timezone.now()
     highlight.save(update_fields=["status", "updated_at"])
@@ -525,8 +602,9 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
     (`_move_to_title` has the rule).
 
     Comms only (PermissionDenied). ValidationError unless approved, every person
-    named has an approval whose fingerprint matches the current content, and the
-    win can still be public.
+    named has an approval whose fingerprint matches the current content, the
+    title and text name nobody who was not asked (someone may have joined since),
+    and the win can still be public.
     """
     _require_comms(by, _("Only communications staff can publish highlights."))
     _locked(highlight)
@@ -535,6 +613,7 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
         message=_("Only an approved highlight can be published; this one is %(status)s."),
     )  # fmt: skip
     _check_win_public(highlight)
+    _refuse_unasked(highlight)
     approved = {
         c.person_id: c.fingerprint
         for c in _current_consents(highlight).filter(answer=Answer.APPROVED)

@@ -576,6 +576,7 @@ class HighlightPerson(models.Model):
     class Role(models.TextChoices):
         AUTHOR = "author", _("Author")
         CREDITED = "credited", _("Credited")
+        NAMED = "named", _("Named in the text")
 
     highlight = models.ForeignKey(Highlight, on_delete=models.CASCADE, related_name="people")
     user = models.ForeignKey(
