@@ -481,7 +481,7 @@ def highlight_people_add(
     left = [user.display_name for user in users if not user.is_active]
     if left:
         raise ValidationError(
-            _("%(names)s left, so they cannot be asked.") % {"names": ", ".join(left)},
+            _("They left, so they cannot be asked: %(names)s.") % {"names": ", ".join(left)},
             code="inactive",
         )
     named = set(highlight.people.values_list("user_id", flat=True))

@@ -155,7 +155,7 @@ def test_adding_them_asks_them_too(client, naming, comms, author, credited, mart
 
 
 def test_someone_who_left_cannot_be_added(naming, comms, pedro):
-    with pytest.raises(ValidationError, match="Pedro Gil left"):
+    with pytest.raises(ValidationError, match="cannot be asked: Pedro Gil"):
         highlights.highlight_people_add(highlight=naming, by=comms, users=[pedro])
     assert not naming.people.filter(user=pedro).exists()
 
