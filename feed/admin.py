@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import EmailPreference, User
-from feed import curation, delivery, highlights, services
+from feed import curation, delivery, highlight_names, highlights, services
 from feed.models import (
     HIGHLIGHT_TEXT_MAX_LENGTH,
     HIGHLIGHT_TITLE_MAX_LENGTH,
@@ -404,11 +404,14 @@ class HighlightEditForm(forms.ModelForm):
     say what the save did, for the admin's message.
 
     `HighlightAdmin.get_form` adds one `name_<user id>` field per person named
-    and sets `user` (who edits) and `people`.
+    and sets `user` (who edits), `people` and `unasked` (whom the public text
+    names without asking them: the page warns about them, and an `add_people`
+    field offers to add those who can still be asked).
     """
 
     user: User | None = None
     people: list[HighlightPerson] = []
+    unasked: list[highlight_names.UnaskedPerson] = []
 
     public_title = forms.CharField(
         label=_("Public title"),
@@ -447,6 +450,8 @@ class HighlightEditForm(forms.ModelForm):
         "image_alt": "image_description",
         "image_choice": "image_choice",
         "no_image": "image_choice",
+        "unasked": "public_text",
+        "inactive": "add_people",
     }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -467,6 +472,7 @@ class HighlightEditForm(forms.ModelForm):
                 (highlights.ImageChoice.NONE.value, highlights.ImageChoice.NONE.label)
             ]
         self.asked_again = 0
+        self.added = 0
         self.unpublished = False
 
     @staticmethod
@@ -486,18 +492,26 @@ class HighlightEditForm(forms.ModelForm):
         asked_before = highlight.consents.count()
         was_published = highlight.status == Highlight.Status.PUBLISHED
         try:
-            # A write inside validation: see the class's docstring.
-            highlights.highlight_update(
-                highlight=highlight,
-                by=self.user,
-                title=cleaned["public_title"],
-                text=cleaned["public_text"],
-                image_choice=cleaned["image_choice"],
-                image_alt=cleaned["image_description"],
-                public_names={
-                    person.user_id: cleaned[f"name_{person.user_id}"] for person in self.people
-                },
-            )
+            # Writes inside validation: see the class's docstring. People added
+            # first, so an edit that asks again asks them too.
+            if cleaned.get("add_people"):
+                self.added = len(
+                    highlights.highlight_people_add(
+                        highlight=highlight, by=self.user, users=list(cleaned["add_people"])
+                    )
+                )
+            if set(self.changed_data) - {"add_people"}:
+                highlights.highlight_update(
+                    highlight=highlight,
+                    by=self.user,
+                    title=cleaned["public_title"],
+                    text=cleaned["public_text"],
+                    image_choice=cleaned["image_choice"],
+                    image_alt=cleaned["image_description"],
+                    public_names={
+                        person.user_id: cleaned[f"name_{person.user_id}"] for person in self.people
+                    },
+                )
         except PermissionDenied as error:
             self.add_error(None, _refusal(error))
         except ValidationError as error:
@@ -620,6 +634,20 @@ class HighlightAdmin(ReadOnlyAdmin):
                     },
                 )
             )
+        if names and self._askable(obj):
+            fieldsets.append(
+                (
+                    _("Named in the text, not asked"),
+                    {
+                        "fields": ["add_people"],
+                        "description": _(
+                            "The public text names these people, who are not among the "
+                            "people named. Add them to ask them too, or take them out of "
+                            "the title and text."
+                        ),
+                    },
+                )
+            )
         fieldsets.append((_("State"), {"fields": self.state_fields}))
         return fieldsets
 
@@ -627,9 +655,22 @@ class HighlightAdmin(ReadOnlyAdmin):
         if obj is None or not self.has_change_permission(request, obj):
             return super().get_form(request, obj, change=change, **kwargs)
         people = self._people(obj)
+        extra: dict[str, forms.Field] = {}
+        askable = [user.pk for user in self._askable(obj)]
+        if askable:
+            add_people = forms.ModelMultipleChoiceField(
+                label=_("Add to the people named"),
+                queryset=User.objects.filter(pk__in=askable).select_related("team"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            add_people.label_from_instance = lambda user: f"{user.display_name} · {user.email}"
+            extra["add_people"] = add_people
         attrs = {
             "user": request.user,
             "people": people,
+            "unasked": self._unasked(obj),
+            **extra,
             **{
                 f"name_{person.user_id}": forms.CharField(
                     label=_("%(person)s (%(role)s)")
@@ -651,11 +692,34 @@ class HighlightAdmin(ReadOnlyAdmin):
             highlight._admin_people = cache
         return cache
 
+    def _unasked(self, highlight: Highlight) -> list[highlight_names.UnaskedPerson]:
+        # Asked for by the fieldsets and the form of the same request.
+        cache = getattr(highlight, "_admin_unasked", None)
+        if cache is None:
+            cache = highlight_names.people_unasked(highlight=highlight)
+            highlight._admin_unasked = cache
+        return cache
+
+    def _askable(self, highlight: Highlight) -> list[User]:
+        """The people the text names without asking them who can still be asked."""
+        return [person.user for person in self._unasked(highlight) if not person.left]
+
     def save_model(self, request: HttpRequest, obj: Highlight, form, change: bool) -> None:
         # Nothing is written here: validating the form already saved, since
         # `HighlightEditForm.clean` calls `highlights.highlight_update` (a write
         # inside validation, rolled back by `changeform_view` if the page has
         # errors). This only tells what that save did.
+        if getattr(form, "added", 0):
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person added to the people named.",
+                    "%(count)d people added to the people named.",
+                    form.added,
+                )
+                % {"count": form.added},
+                messages.SUCCESS,
+            )
         if getattr(form, "unpublished", False):
             count = form.asked_again
             self.message_user(

@@ -8,6 +8,7 @@ people they name. Links are absolute from `SITE_URL`.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -29,6 +30,7 @@ class HighlightsFeed(Feed):
     """The latest published highlights, newest first."""
 
     feed_type = Atom1Feed
+    item_guid_is_permalink = False
 
     def title(self) -> str:
         return gettext("%(organisation)s highlights") % {"organisation": settings.ORGANISATION_NAME}
@@ -55,6 +57,11 @@ class HighlightsFeed(Feed):
 
     def item_link(self, item: Highlight) -> str:
         return highlight_url(item)
+
+    def item_guid(self, item: Highlight) -> str:
+        # An entry's id outlives its link: a new title moves a story to a new
+        # address, and a feed reader must see the same story, not a new one.
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, absolute_url(f'highlights/#{item.pk}'))}"
 
     def item_pubdate(self, item: Highlight) -> datetime:
         return item.published_at

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -38,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from feed.files import files_delete, files_removed_on_error
+from feed.highlight_names import people_unasked
 from feed.images import decode_upload, encode, fit_within
 from feed.models import (
     CONSENT_MESSAGE_MAX_LENGTH,
@@ -48,6 +50,7 @@ from feed.models import (
     Highlight,
     HighlightEvent,
     HighlightPerson,
+    HighlightSlug,
     Win,
 )
 from feed.notifications import (
@@ -192,17 +195,63 @@ def _copy_win_image(highlight: Highlight, win: Win, stored: list[tuple[Storage, 
 RESERVED_SLUGS = {"feed"}
 
 
-def _unique_slug(title: str, *, exclude: int | None = None) -> str:
-    base = slugify(title)[:SLUG_BASE_LENGTH].strip("-") or "highlight"
-    taken = Highlight.objects.filter(slug__startswith=base)
-    if exclude is not None:
-        taken = taken.exclude(pk=exclude)
-    slugs = set(taken.values_list("slug", flat=True)) | RESERVED_SLUGS
+def _slug_base(title: str) -> str:
+    return slugify(title)[:SLUG_BASE_LENGTH].strip("-") or "highlight"
+
+
+def _unique_slug(title: str, *, highlight_id: int | None = None) -> str:
+    """A slug from `title` that no other highlight has now or had before (a past
+    address keeps leading to its own story), and no public URL beside it has.
+    The current and past slugs of `highlight_id` itself count as free: a story
+    given its old title back gets its old address back."""
+    base = _slug_base(title)
+    live = Highlight.objects.filter(slug__startswith=base)
+    past = HighlightSlug.objects.filter(slug__startswith=base)
+    if highlight_id is not None:
+        live = live.exclude(pk=highlight_id)
+        past = past.exclude(highlight_id=highlight_id)
+    slugs = (
+        set(live.values_list("slug", flat=True))
+        | set(past.values_list("slug", flat=True))
+        | RESERVED_SLUGS
+    )
     slug, n = base, 1
     while slug in slugs:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def _slug_fits(slug: str, title: str) -> bool:
+    """Whether `slug` is an address `_unique_slug` could have made from `title`."""
+    base = _slug_base(title)
+    return slug == base or re.fullmatch(rf"{re.escape(base)}-\d+", slug) is not None
+
+
+def _move_to_title(highlight: Highlight) -> str:
+    """At publication, give `highlight` the address of its title; returns the
+    address it leaves, or "" when it keeps its own.
+
+    The rule: the address follows the title the public reads, and changes only
+    when a new title becomes public. Until its first publication a highlight's
+    slug follows every edit of its title (`highlight_update`), as nobody outside
+    has seen it. Once published, an edit leaves the address alone: the story is
+    down, waiting for consent again, and its link answers 410; a title not yet
+    consented to never appears in a public address. When the story is published
+    again with a title whose slug differs from its address (not just in case or
+    punctuation), it moves to a new slug from that title, and the old one is
+    kept (`HighlightSlug`) to answer 301 to the new. Past addresses are never
+    given to another story, and a story retitled back takes its own back.
+    """
+    if _slug_fits(highlight.slug, highlight.title):
+        return ""
+    old = highlight.slug
+    highlight.slug = _unique_slug(highlight.title, highlight_id=highlight.pk)
+    highlight.past_slugs.filter(slug=highlight.slug).delete()
+    if highlight.published_at is None:  # the old one was never public
+        return ""
+    HighlightSlug.objects.create(highlight=highlight, slug=old)
+    return old
 
 
 def _public_text(body: str, names: Mapping[str, str]) -> str:
@@ -239,6 +288,31 @@ def _clean_content(*, title: str, text: str, has_image: bool, image_alt: str) ->
         }
     if has_image and not image_alt:
         errors["image_alt"] = _("Describe the image for people who cannot see it.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refuse_unasked(
+    highlight: Highlight, *, title: str | None = None, text: str | None = None
+) -> None:
+    """ValidationError (code "unasked") when the public title or text (by default
+    the highlight's own) names someone not among the people asked."""
+    unasked = people_unasked(highlight=highlight, title=title, text=text)
+    here = ", ".join(person.label for person in unasked if not person.left)
+    left = ", ".join(person.label for person in unasked if person.left)
+    errors = []
+    if here:
+        message = _(
+            "The public text names people who were not asked: %(names)s. Take them out "
+            "of the title and text, or add them to the people named so they are asked too."
+        )
+        errors.append(ValidationError(message % {"names": here}, code="unasked"))
+    if left:
+        message = _(
+            "The public text names people who left and can no longer be asked: "
+            "%(names)s. Take them out of the title and text."
+        )
+        errors.append(ValidationError(message % {"names": left}, code="unasked"))
     if errors:
         raise ValidationError(errors)
 
@@ -324,7 +398,8 @@ def highlight_update(
     request or approval and asks them again at once; the highlight goes back to
     awaiting, and a published one is taken down in the same transaction.
     Comms only (PermissionDenied); ValidationError for bad content, a name left
-    empty, or a withdrawn or declined highlight.
+    empty, a withdrawn or declined highlight, or (once consent was asked) a
+    title or text that names someone not asked (`_refuse_unasked`).
     """
     _require_comms(by, _("Only communications staff can edit highlights."))
     _locked(highlight)
@@ -350,6 +425,8 @@ def highlight_update(
                 _("Write how %(name)s appears in public.") % {"name": people[user_id].public_name},
                 code="public_name",
             )
+    if highlight.status != Status.DRAFT:  # the edit asks again: see `consent_request`
+        _refuse_unasked(highlight, title=title, text=text)
     before = _fingerprints(highlight)
     removed: list[str] = []
     storage = highlight.image.storage
@@ -361,8 +438,8 @@ def highlight_update(
             raise ValidationError(_("The win's image cannot be read."), code="no_image")
         highlight.title, highlight.text = title, text
         highlight.image_alt = image_alt if highlight.image else ""
-        if highlight.published_at is None:  # a link never shared yet follows the title
-            highlight.slug = _unique_slug(title, exclude=highlight.pk)
+        if highlight.published_at is None:  # never public: see `_move_to_title`
+            highlight.slug = _unique_slug(title, highlight_id=highlight.pk)
         highlight.updated_at = timezone.now()
         highlight.save()
         for user_id, name in (public_names or {}).items():
@@ -380,6 +457,51 @@ def highlight_update(
     if removed:
         transaction.on_commit(partial(files_delete, storage, removed), robust=True)
     return highlight
+
+
+@transaction.atomic
+def highlight_people_add(
+    *, highlight: Highlight, by: User, users: Sequence[User]
+) -> list[HighlightPerson]:
+    """Add people the public text names to the people `highlight` names (role
+    "named", with their default public names), so that they are asked too: in a
+    draft when consent is asked; once it was asked, at once, as for an edit (a
+    published highlight is taken down until they approve). People already named
+    are left as they are; returns the people added.
+
+    Comms only (PermissionDenied); ValidationError for a withdrawn or declined
+    highlight, or someone who left (nobody can consent for them).
+    """
+    _require_comms(by, _("Only communications staff can edit highlights."))
+    _locked(highlight)
+    _refuse_unless(
+        highlight, *Highlight.OPEN_STATUSES,
+        message=_("This highlight is %(status)s: it can no longer be edited."),
+    )  # fmt: skip
+    left = [user.display_name for user in users if not user.is_active]
+    if left:
+        raise ValidationError(
+            _("They left, so they cannot be asked: %(names)s.") % {"names": ", ".join(left)},
+            code="inactive",
+        )
+    named = set(highlight.people.values_list("user_id", flat=True))
+    new = {user.pk: user for user in users if user.pk not in named}
+    added = HighlightPerson.objects.bulk_create(
+        HighlightPerson(highlight=highlight, user=user, role=HighlightPerson.Role.NAMED,
+                        public_name=public_name_for(user)[:200])
+        for user in new.values()
+    )  # fmt: skip
+    if not added:
+        return []
+    if highlight.status == Status.DRAFT:
+        highlight.updated_at = timezone.now()
+        highlight.save(update_fields=["updated_at"])
+        _event(highlight, actor=by, action=Action.EDITED, before=Status.DRAFT,
+               note=_("Added to the people named: %(names)s")
+               % {"names": ", ".join(person.public_name for person in added)})  # fmt: skip
+    else:
+        _ask_again(highlight, by=by, user_ids=list(new))
+    return added
 
 
 def _ask_again(highlight: Highlight, *, by: User, user_ids: list[int]) -> None:
@@ -440,7 +562,9 @@ def consent_request(*, highlight: Highlight, by: User) -> list[Consent]:
     `CONSENT_EXPIRY_DAYS`.
 
     Comms only (PermissionDenied); ValidationError unless a draft whose content
-    is complete (an image needs its description) and whose win can still be public.
+    is complete (an image needs its description), whose win can still be public,
+    and whose title and text name nobody but the people it names: someone else
+    they name (`feed.highlight_names`) must be taken out or added first.
     """
     _require_comms(by, _("Only communications staff can ask for consent."))
     _locked(highlight)
@@ -451,6 +575,7 @@ def consent_request(*, highlight: Highlight, by: User) -> list[Consent]:
     _clean_content(title=highlight.title, text=highlight.text,
                    has_image=bool(highlight.image), image_alt=highlight.image_alt)  # fmt: skip
     _check_win_public(highlight)
+    _refuse_unasked(highlight)
     highlight.status = Status.AWAITING
     highlight.updated_at = timezone.now()
     highlight.save(update_fields=["status", "updated_at"])
@@ -472,11 +597,14 @@ def _check_win_public(highlight: Highlight) -> None:
 @transaction.atomic
 def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
     """Publish an approved highlight: it appears on the public page, the feeds and
-    its share image from now on.
+    its share image from now on, at the address of its title: published again
+    with a new title, it moves there and its old address redirects
+    (`_move_to_title` has the rule).
 
     Comms only (PermissionDenied). ValidationError unless approved, every person
-    named has an approval whose fingerprint matches the current content, and the
-    win can still be public.
+    named has an approval whose fingerprint matches the current content, the
+    title and text name nobody who was not asked (someone may have joined since),
+    and the win can still be public.
     """
     _require_comms(by, _("Only communications staff can publish highlights."))
     _locked(highlight)
@@ -485,6 +613,7 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
         message=_("Only an approved highlight can be published; this one is %(status)s."),
     )  # fmt: skip
     _check_win_public(highlight)
+    _refuse_unasked(highlight)
     approved = {
         c.person_id: c.fingerprint
         for c in _current_consents(highlight).filter(answer=Answer.APPROVED)
@@ -494,11 +623,18 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
             _("Not everyone named approved exactly this version: ask for consent again."),
             code="fingerprint",
         )
+    moved_from = _move_to_title(highlight)
     now = timezone.now()
     highlight.status = Status.PUBLISHED
     highlight.published_at = highlight.updated_at = now
-    highlight.save(update_fields=["status", "published_at", "updated_at"])
-    _event(highlight, actor=by, action=Action.PUBLISHED, before=Status.APPROVED)
+    highlight.save(update_fields=["status", "slug", "published_at", "updated_at"])
+    note = ""
+    if moved_from:
+        note = _("New address: /highlights/%(new)s/ (was /highlights/%(old)s/).") % {
+            "new": highlight.slug,
+            "old": moved_from,
+        }
+    _event(highlight, actor=by, action=Action.PUBLISHED, before=Status.APPROVED, note=note)
     return highlight
 
 

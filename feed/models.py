@@ -544,12 +544,39 @@ class Highlight(models.Model):
         return self.status in self.OPEN_STATUSES
 
 
+class HighlightSlug(models.Model):
+    """An address a highlight was public at before a new title moved it.
+
+    Kept for good, so shared links keep working: it answers 301 to the
+    highlight's current address while it is published, 410 when it is not.
+    No other highlight ever gets it (`feed.highlights._unique_slug`).
+    """
+
+    highlight = models.ForeignKey(
+        Highlight,
+        verbose_name=_("highlight"),
+        on_delete=models.CASCADE,
+        related_name="past_slugs",
+    )
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    retired_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+        verbose_name = _("past address of a highlight")
+        verbose_name_plural = _("past addresses of highlights")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
 class HighlightPerson(models.Model):
     """Someone a highlight names, and how their name appears in public."""
 
     class Role(models.TextChoices):
         AUTHOR = "author", _("Author")
         CREDITED = "credited", _("Credited")
+        NAMED = "named", _("Named in the text")
 
     highlight = models.ForeignKey(Highlight, on_delete=models.CASCADE, related_name="people")
     user = models.ForeignKey(

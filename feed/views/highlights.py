@@ -8,9 +8,18 @@ are absolute from `SITE_URL`, whatever host the request came through.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -18,7 +27,12 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from feed.dashboard import highlight_view_record, view_is_countable
-from feed.highlight_selectors import highlight_gone, highlight_public, published_highlights
+from feed.highlight_selectors import (
+    highlight_gone,
+    highlight_moved,
+    highlight_public,
+    published_highlights,
+)
 from feed.models import Highlight
 from feed.share_images import share_image_png
 
@@ -55,6 +69,23 @@ def _gone(request: HttpRequest) -> HttpResponse:
     return render(request, "highlights/gone.html", status=410)
 
 
+def _not_shown(slug: str, *, view: str, gone: Callable[[], HttpResponse]) -> HttpResponse:
+    """The answer of `view` at `slug` when no published highlight has it: 301 to
+    the story's new address, `gone()` (410) for a story no longer public, else 404."""
+    moved = highlight_moved(slug)
+    if moved is not None:
+        response = HttpResponsePermanentRedirect(
+            absolute_url(reverse(view, kwargs={"slug": moved}))
+        )
+        # Browsers keep a 301 for good unless told otherwise: a story given its
+        # old title back takes its old address back.
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
+    if highlight_gone(slug):
+        return gone()
+    raise Http404
+
+
 @require_safe
 def highlight_list(request: HttpRequest) -> HttpResponse:
     """Published highlights, newest first, 12 a page (`?page=`)."""
@@ -68,15 +99,14 @@ def highlight_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def highlight_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One published highlight; 410 when it was taken down, 404 when never public.
+    """One published highlight; at an address it had before a new title, 301 to
+    its current one; 410 when it was taken down, 404 when never public.
 
     A read by a person (`view_is_countable`) adds one to the day's counter:
     no cookie is set and nothing about the reader is kept."""
     highlight = highlight_public(slug)
     if highlight is None:
-        if highlight_gone(slug):
-            return _gone(request)
-        raise Http404
+        return _not_shown(slug, view="highlights:detail", gone=partial(_gone, request))
     share_url = absolute_url(reverse("highlights:share_image", kwargs={"slug": slug}))
     response = render(
         request,
@@ -96,7 +126,8 @@ def highlight_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def highlight_share_image(request: HttpRequest, slug: str) -> HttpResponse:
-    """The 1200×630 share card of a published highlight, PNG."""
+    """The 1200×630 share card of a published highlight, PNG; past addresses as
+    for the page."""
     highlight = (
         published_highlights()
         .filter(slug=slug)
@@ -104,9 +135,9 @@ def highlight_share_image(request: HttpRequest, slug: str) -> HttpResponse:
         .first()
     )
     if highlight is None:
-        if highlight_gone(slug):
-            return HttpResponse(status=410)
-        raise Http404
+        return _not_shown(
+            slug, view="highlights:share_image", gone=partial(HttpResponse, status=410)
+        )
     response = HttpResponse(share_image_png(highlight), content_type="image/png")
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response

@@ -118,12 +118,14 @@ def test_withdrawn_is_410_and_leaves_every_feed(client, published, comms):
         assert published.slug not in body, name
 
 
-def test_declined_is_410(client, awaiting, credited):
+def test_declined_before_publication_is_404(client, awaiting, credited):
+    """Never public, so a 404 like any unknown address: a 410 would tell that a
+    story with that title was prepared."""
     highlights.consent_answer(
         consent=consent_of(awaiting, credited), person=credited, approve=False, message="No"
     )
-    assert client.get(detail_url(awaiting)).status_code == 410
-    assert client.get(share_url(awaiting)).status_code == 410
+    assert client.get(detail_url(awaiting)).status_code == 404
+    assert client.get(share_url(awaiting)).status_code == 404
 
 
 def test_unknown_slug_is_404(client, db):
