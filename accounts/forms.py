@@ -59,6 +59,10 @@ class ProfileForm(forms.Form):
     `cleaned_data["avatar"]` is the re-encoded square avatar (a ContentFile), or None.
     """
 
+    # As on the page: the photo last, so that a browser sends everything else before
+    # it (see wins_net/uploads.py).
+    field_order = ["name", "job_title", "team", "language", "time_zone", "avatar", "remove_avatar"]
+
     name = forms.CharField(
         label=_("Display name"),
         max_length=150,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.forms import ProfileForm
 from accounts.models import User
 from accounts.services.profiles import user_set_language, user_update_profile
+from wins_net.uploads import upload_form
 
 
 @login_required
@@ -50,6 +51,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@upload_form
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:

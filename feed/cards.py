@@ -25,8 +25,15 @@ one reader may see: their own win (edit and delete), a win they commented on
 (their delete links, their hidden comments), a hidden win.
 
 Keys never need deleting: a change makes a new revision, so the old card is
-simply never asked for again and expires. A reader who fetched the revision
-just before a change may store a card newer than its key says, never older.
+simply never asked for again and expires.
+
+A page is read in two steps: its wins bare (ids, revisions), then the details
+of the cards not in the cache. Anything may change in between, so the second
+step starts again from what the reader may see (`Win.objects.visible_to`): a
+win hidden from them or narrowed to another team meanwhile is left out, never
+rendered from the ids of the first step. And a card is stored only under the
+revision it was rendered from, so a reader still holding the older revision
+never gets, from the cache, a card of what the win became.
 """
 
 from __future__ import annotations
@@ -92,7 +99,8 @@ def feed_cards(
 
     One query (the reader's reactions) and one round trip to the cache when
     every card is there; the cards missing are loaded with `wins_with_details`
-    in one go, rendered and stored.
+    in one go, from the wins the reader may see now, rendered and stored. A win
+    of `wins` the reader can no longer see has no card in the result.
     """
     reader = request.user
     ids = [win.pk for win in wins]
@@ -111,8 +119,11 @@ def feed_cards(
 
     missing = [pk for pk in ids if pk not in html]
     if missing:
+        # Visibility again: `wins` were selected a moment ago, perhaps before a change.
         details = wins_with_details(
-            Win.objects.filter(pk__in=missing), viewer=reader, fetch_mode=fetch_mode
+            Win.objects.visible_to(reader).filter(pk__in=missing),
+            viewer=reader,
+            fetch_mode=fetch_mode,
         )
         template = get_template(CARD_TEMPLATE)
         context = {
@@ -123,10 +134,13 @@ def feed_cards(
             "reader_avatar": READER_AVATAR_HOLE,
             "card_holes": True,
         }
+        listed = {win.pk: win.revision for win in wins}
         fresh = {}
         for win in decorate(list(details), viewer=reader):
             html[win.pk] = template.render({**context, "win": win})
-            if win.pk in keys:
+            # A win that changed since it was listed is shown as it is now, but its
+            # card does not belong under the key of the revision listed.
+            if win.pk in keys and win.revision == listed[win.pk] and not win.is_hidden:
                 fresh[keys[win.pk]] = html[win.pk]
         if fresh:
             _cache().set_many(fresh, timeout=settings.CARD_CACHE_SECONDS)

@@ -64,6 +64,10 @@ class WinForm(forms.Form):
     `win_create` or `win_update` take.
     """
 
+    # As on the page (and in its error summary): the photo last, so that a browser
+    # sends everything else before it (see wins_net/uploads.py).
+    field_order = ["body", "visibility", "credited", "tags", "remove_image", "image", "image_alt"]
+
     body = WinBodyField(
         label=_("Your win"),
         max_length=WIN_BODY_MAX_LENGTH,

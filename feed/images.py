@@ -22,6 +22,7 @@ from io import BytesIO
 from typing import IO, Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
@@ -31,9 +32,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-# A phone photo is 2–8 MB; 10 MB leaves room for high-quality exports while
-# keeping a request's upload (and the temporary file behind it) small.
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+from wins_net.uploads import RefusedUpload
+
+# Larger files are stopped while they arrive (wins_net/uploads.py), and come
+# here as a `RefusedUpload`; see the setting for the figure.
+MAX_UPLOAD_BYTES = settings.MAX_UPLOAD_BYTES
 # Phones shoot 12–48 megapixels; 40 MP (about 160 MB decoded as RGBA) fits
 # them and stays well below Pillow's own 89 MP decompression-bomb warning.
 MAX_PIXELS = 40_000_000
@@ -228,13 +231,18 @@ class ImageUploadField(forms.FileField):
 
     The cleaned value is the uploaded file with an `image` attribute holding
     the clean Pillow image from `decode_upload`; store an `encode`d version of
-    that, never the upload itself.
+    that, never the upload itself. A file stopped for its size as it arrived
+    comes as a `wins_net.uploads.RefusedUpload`, refused here as `too_large`.
     """
 
     widget = forms.FileInput
     default_error_messages = {
         "too_large": _(
             "“%(name)s” is %(size)s; images can be at most %(limit)s. "
+            "Make it smaller and try again."
+        ),
+        "refused": _(
+            "“%(name)s” is larger than %(limit)s, the most an image can be. "
             "Make it smaller and try again."
         ),
     }
@@ -248,6 +256,13 @@ class ImageUploadField(forms.FileField):
         super().__init__(**kwargs)
 
     def to_python(self, data: Any) -> Any:
+        if isinstance(data, RefusedUpload):
+            # Stopped as it arrived: only its name is known, and that it passed the limit.
+            raise ValidationError(
+                self.error_messages["refused"],
+                code="too_large",
+                params={"name": _shown_name(data), "limit": filesizeformat(data.limit)},
+            )
         upload = super().to_python(data)  # refuses a missing name and an empty file
         if upload is None:
             return None

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF: reads a POST's body first, to answer 413 to one that is too large.
+    "wins_net.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
@@ -291,9 +293,26 @@ STORAGES = {
         )
     },
 }
-# Uploads above this size are refused before they are read into memory.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# A file larger than this is refused as soon as that many bytes of it have
+# arrived: the rest of the request is never read (wins_net/uploads.py). A form
+# says so and keeps what was typed; anything else answers 413. A phone photo
+# is 2–8 MB; 10 MB leaves room for high-quality exports. The proxy in front
+# lets through a little more than this and refuses the rest (README).
+# https://docs.djangoproject.com/en/6.1/topics/http/file-uploads/#upload-handlers
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "wins_net.uploads.UploadLimitHandler",  # first: it sees every chunk before it is kept
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Files up to this size are kept in memory while the request is read; larger ones
+# go to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Everything in a request but its files (a form's text, or a body that is not a
+# form): Django refuses more from the Content-Length, before reading it (413).
+# Django's default; a win is a few thousand characters.
+# https://docs.djangoproject.com/en/6.1/ref/settings/#data-upload-max-memory-size
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A win's photo still "processing" after this many minutes lost its task (a broker
 # down when it was posted, a killed worker): `feed.win_images_sweep` queues it again.
 # Longer than the task's own retries (about 10 minutes, see feed/tasks.py), so a

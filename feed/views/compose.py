@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from feed import services
 from feed.access import access_win_as_author
 from feed.forms import WinForm
+from wins_net.uploads import upload_form
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -33,13 +34,15 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
+@upload_form
 @login_required
 @require_http_methods(["GET", "POST"])
 def win_new(request: HttpRequest) -> HttpResponse:
     """Post a win, then see it at the top of the feed.
 
     Invalid input shows the form again (status 200) with every message, and
-    stores nothing: not the win, not the photo.
+    stores nothing: not the win, not the photo. A photo over the size limit is
+    refused as it arrives (`@upload_form`), with the rest of the form kept.
     """
     if request.method == "POST":
         form = WinForm(request.POST, request.FILES, author=request.user)
@@ -61,6 +64,7 @@ def win_new(request: HttpRequest) -> HttpResponse:
     return render(request, "feed/win_form.html", {"compose_form": form, "compose_page": True})
 
 
+@upload_form
 @login_required
 @require_http_methods(["GET", "POST"])
 def win_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.services.people_import import PersonRow, people_import
 from accounts.services.profiles import user_update_profile
-from feed import services
+from feed import selectors, services
 from feed.models import Credit, Report, Tag, Win
 from tests.factories import TeamFactory, UserFactory, WinFactory
 
@@ -286,3 +286,82 @@ def test_a_deleted_tag_leaves_the_cached_card(team, win):
     kudos.delete()
 
     assert "#kudos" not in card(feed(marta_client), win)
+
+
+# --------------------------------------------------------------------------
+# A page is read in two steps (its wins bare, then the cards' details): a change
+# in between never puts on the page a win the reader may no longer see.
+# --------------------------------------------------------------------------
+def change_between_the_queries(monkeypatch, change) -> None:
+    """Run `change()` after the feed has listed its wins and before it loads their cards."""
+    listed = selectors.feed_page
+
+    def feed_page_then_change(**kwargs):
+        page = listed(**kwargs)
+        change()
+        return page
+
+    monkeypatch.setattr(selectors, "feed_page", feed_page_then_change)
+
+
+def test_a_win_hidden_between_the_feeds_two_queries_is_not_shown(monkeypatch, team, win):
+    """Listed while visible, hidden by a moderator before its card is loaded: no card,
+    and the rest of the page is there."""
+    other = services.win_create(author=win.author, body="Another good day", visibility="everyone")
+    _marta, marta_client = reader("Marta", team)
+    moderator = UserFactory(is_staff=True)
+
+    def hide() -> None:
+        report = services.report_create(reporter=moderator, reason=Report.Reason.OTHER, win=win)
+        services.content_hide(report=report, moderator=moderator, reason="Off topic")
+
+    change_between_the_queries(monkeypatch, hide)
+    html = feed(marta_client)
+
+    assert f'id="win-{win.pk}"' not in html
+    assert "We answered every ticket today" not in html
+    assert "Another good day" in card(html, other)
+
+
+def test_a_win_narrowed_to_its_team_between_the_queries_is_not_shown_outside_it(
+    monkeypatch, author, win
+):
+    """The author makes the win team-only, and says more, while a reader of another
+    team loads the feed: the reader sees neither the win nor its new text."""
+    _luis, luis_client = reader("Luis", TeamFactory(name="Finance"))
+
+    def narrow() -> None:
+        services.win_update(
+            win=win, editor=author, body="Team only: the refund numbers", visibility="team"
+        )
+
+    change_between_the_queries(monkeypatch, narrow)
+    html = feed(luis_client)
+
+    assert f'id="win-{win.pk}"' not in html
+    assert "refund numbers" not in html
+
+
+def test_a_card_rendered_after_a_change_is_not_cached_for_the_revision_before_it(
+    monkeypatch, team, author, win
+):
+    """A teammate's page is built while the author narrows the win and adds to it. A
+    reader of another team whose page listed the win just before that change must not
+    get the teammate's new card from the cache."""
+    luis, luis_client = reader("Luis", TeamFactory(name="Finance"))
+    _marta, marta_client = reader("Marta", team)
+    listed_for_luis = selectors.feed_page(viewer=luis, details=False)
+
+    def narrow() -> None:
+        services.win_update(
+            win=win, editor=author, body="Team only: the refund numbers", visibility="team"
+        )
+
+    change_between_the_queries(monkeypatch, narrow)
+    assert "refund numbers" in card(feed(marta_client), win)  # she may see it
+
+    monkeypatch.setattr(selectors, "feed_page", lambda **kwargs: listed_for_luis)
+    html = feed(luis_client)
+
+    assert "refund numbers" not in html
+    assert f'id="win-{win.pk}"' not in html
