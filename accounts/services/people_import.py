@@ -420,12 +420,16 @@ def _person_plan(
 def _reject_addresses_of_others(
     *, candidates: list[tuple[PersonRow, str]], reject: Callable[[PersonRow, str, str], None]
 ) -> None:
-    """New people whose address is already someone else's secondary address."""
+    """New people whose address is already someone else's verified secondary address.
+
+    An unverified address proves nothing: anyone may type a coworker's address
+    on their account page, and that must not stop IT from creating its owner.
+    """
     for start in range(0, len(candidates), IMPORT_BATCH_SIZE):
         batch = candidates[start : start + IMPORT_BATCH_SIZE]
         owners = dict(
             EmailAddress.objects.annotate(address=Lower("email"))
-            .filter(address__in=[email for _row, email in batch])
+            .filter(address__in=[email for _row, email in batch], verified=True)
             .values_list("address", "user__email")
         )
         for row, email in batch:
@@ -537,6 +541,10 @@ def _people_write(*, plan: ImportPlan, progress: ProgressCallback | None) -> lis
                 for person in new_people[start : start + IMPORT_BATCH_SIZE]
             ]
         )
+        # Their addresses are theirs now: claims others made without verifying them go.
+        EmailAddress.objects.annotate(address=Lower("email")).filter(
+            address__in=[user.email for user in batch], verified=False
+        ).delete()
         EmailAddress.objects.bulk_create(
             [
                 EmailAddress(user=user, email=user.email, verified=True, primary=True)
