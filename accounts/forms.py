@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Team, User
+from accounts.models import User
 from feed.images import MAX_PIXELS, MAX_UPLOAD_BYTES, ImageUploadField, avatar_file
 
 # The IANA areas people live in. Other names in the database (`Etc/GMT+3`,
@@ -53,8 +53,10 @@ def time_zone_choices(*, current: str = "") -> list[tuple[Any, Any]]:
 
 
 class ProfileForm(forms.Form):
-    """What a person edits about themselves. The manager is not here: reporting
-    lines belong to the people who import them.
+    """What a person edits about themselves. Team and manager are not here: they
+    decide which wins a person sees (team-only wins) and whose wins a digest
+    gathers, so they come from the directory (the admin, `import_people`), never
+    from the person. Fields the form does not offer are ignored when posted.
 
     `cleaned_data["avatar"]` is the re-encoded square avatar (a ContentFile), or None.
     """
@@ -77,13 +79,6 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
-    team = forms.ModelChoiceField(
-        label=_("Team"),
-        queryset=Team.objects.order_by("name"),
-        required=False,
-        empty_label=_("No team"),
-        widget=forms.Select(attrs={"autocomplete": "off"}),
-    )
     language = forms.ChoiceField(
         label=_("Language"),
         choices=User.Language.choices,
@@ -103,7 +98,6 @@ class ProfileForm(forms.Form):
             {
                 "name": user.name,
                 "job_title": user.job_title,
-                "team": user.team_id,
                 "language": user.language,
                 "time_zone": user.time_zone,
             },

@@ -1,8 +1,9 @@
 """
 Email delivery: every message is a row first, and a row is sent once.
 
-Whatever makes an email due records it with `email_record`, inside the same
-transaction as its cause (a comment, a week that ended), and the unique
+Whatever makes an email due records it with `email_record` (`emails_record`
+for many at once), inside the same transaction as its cause (a comment, a week
+that ended, people imported), and the unique
 `(recipient, kind, period)` makes a second row impossible. After the commit
 the rows are handed to Celery in batches; a broker that is down cannot fail
 the request, because `emails_sweep` (every minute, from beat) hands over what
@@ -49,6 +50,9 @@ BATCH_SIZE = 50
 # A task may start a little before its countdown says: rows due this soon count as due
 # (at most half the shortest backoff, see `_early_tolerance`).
 EARLY_TOLERANCE = timedelta(seconds=5)
+# Rows one bulk INSERT writes (`emails_record`): well under SQLite's and
+# PostgreSQL's limits on parameters per statement.
+RECORD_BATCH_SIZE = 500
 # Rows one sweep hands over at most; the next sweep takes the rest.
 SWEEP_LIMIT = BATCH_SIZE * 20
 # Errors about one message: the connection is still good for the others.
@@ -93,6 +97,44 @@ def email_record(
     if enqueue:
         transaction.on_commit(partial(emails_enqueue, ids=[email.pk]), robust=True)
     return email
+
+
+def emails_record(*, recipients: Sequence[User], kind: str, period: str) -> list[int]:
+    """Record one `kind` email for `period` to each of `recipients`, in bulk.
+
+    `email_record` for a cause that makes many emails due at once (people
+    imported): a few queries per `RECORD_BATCH_SIZE` recipients instead of a
+    few per recipient. Call it inside the transaction of the cause. A recipient
+    who already has that row gets no second one; two transactions recording
+    the same row at the same moment cannot both commit (the unique rule: the
+    second fails with IntegrityError). The new rows are handed to workers
+    after the commit. Returns their ids.
+    """
+    ids: list[int] = []
+    recipients = list(recipients)
+    for start in range(0, len(recipients), RECORD_BATCH_SIZE):
+        batch = recipients[start : start + RECORD_BATCH_SIZE]
+        recorded = set(
+            Email.objects.filter(
+                kind=kind, period=period, recipient__in=[person.pk for person in batch]
+            ).values_list("recipient_id", flat=True)
+        )
+        rows = Email.objects.bulk_create(
+            [
+                Email(
+                    recipient=person,
+                    kind=kind,
+                    period=period,
+                    message_id=message_id_for(kind=kind, period=period, recipient_id=person.pk),
+                )
+                for person in batch
+                if person.pk not in recorded
+            ]
+        )
+        ids.extend(row.pk for row in rows)
+    if ids:
+        transaction.on_commit(partial(emails_enqueue, ids=ids), robust=True)
+    return ids
 
 
 def emails_enqueue(*, ids: Sequence[int], countdown: float | None = None) -> None:

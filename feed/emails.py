@@ -5,7 +5,8 @@ A builder returns the template and context of the message, or None when it is
 no longer wanted (the person turned that kind off, the win is gone or no longer
 visible to them, there is nothing left to say); the row is then skipped, not
 sent. `message_build` adds what every email carries: the row's deterministic
-Message-ID and one-click unsubscribe (RFC 8058), with a visible link too.
+Message-ID and one-click unsubscribe (RFC 8058), with a visible link too; a
+one-off email (an invitation) has nothing to unsubscribe from.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from accounts.models import Cadence, NotificationKind
+from feed.invitations import invitation_email_context
 from feed.models import CONSENT_MESSAGE_MAX_LENGTH, Email, Notification, Win
 from feed.notification_selectors import consent_answers, consent_link, consent_links, decorate
 from feed.notifications import cadence_for, unsubscribe_token
@@ -24,6 +26,9 @@ from feed.periods import Period, period_from_key
 from wins_net.emails import email_render
 
 Built = tuple[str, dict] | None
+# Emails sent once to a person for a reason of their own, like a password reset:
+# nothing to subscribe to, so no unsubscribe link or header.
+ONE_OFF_KINDS = frozenset({Email.Kind.INVITATION})
 # What a single notification's email quotes of the comment or win.
 QUOTE_CHARS = 300
 
@@ -34,6 +39,10 @@ def message_build(*, email: Email) -> EmailMultiAlternatives | None:
     if built is None:
         return None
     template, context = built
+    if email.kind in ONE_OFF_KINDS:
+        headers = {"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"}
+        context = {**context, "email": email}
+        return email_render(template=template, to=email.recipient, context=context, headers=headers)
     unsubscribe_url = settings.SITE_URL + reverse(
         "notifications:unsubscribe",
         kwargs={"token": unsubscribe_token(user=email.recipient, email_kind=email.kind)},
@@ -146,4 +155,5 @@ BUILDERS: dict[str, Callable[[Email], Built]] = {
     Email.Kind.WEEKLY_SUMMARY: lambda email: _summary(email, cadence=Cadence.WEEKLY),
     Email.Kind.DIGEST: _digest,
     Email.Kind.CANDIDATES: _candidates,
+    Email.Kind.INVITATION: lambda email: invitation_email_context(email=email),
 }

@@ -388,6 +388,8 @@ class Email(models.Model):
         DAILY_SUMMARY = "daily", _("Daily summary")
         WEEKLY_SUMMARY = "weekly", _("Weekly summary")
         DIGEST = "digest", _("Manager digest")
+        # To a person IT added (`import_people`): choose a password and join.
+        INVITATION = "invitation", _("Invitation to join")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")

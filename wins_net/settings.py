@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "wins_net.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known: sees every response made for them, and marks it private.
+    "wins_net.middleware.PrivateResponsesMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After MessageMiddleware: it tells staff, with a message, why it sent them away.

@@ -1,4 +1,9 @@
-"""Invitations: a link to set one's password, for people IT added."""
+"""Invitations: a link to set one's password, for people IT added.
+
+What an invitation says and who may still get one live here. Recording and
+sending it once is the email ledger's job (`feed.invitations`, `feed.delivery`),
+like every other email.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from wins_net.emails import email_render, email_send
 
 
 def user_invitation_url(*, user: User) -> str:
@@ -27,29 +31,19 @@ def user_invitation_url(*, user: User) -> str:
     return settings.SITE_URL + path
 
 
-def user_invitation_send(*, user: User) -> bool:
-    """Email `user` an invitation to Wins with a link to set their password.
-
-    Sends nothing and returns False to a person who is inactive or can already
-    sign in (has a password or has signed in), so a repeated or retried task
-    does not write to someone who has already joined. Mail-server errors
-    propagate: the calling task retries.
-    """
-    if not user.is_active or user.has_usable_password() or user.last_login is not None:
-        return False
-    message = email_render(
-        template="invitation",
-        to=user,
-        context={
-            "set_password_url": user_invitation_url(user=user),
-            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
-            "reset_url": settings.SITE_URL + reverse("account_reset_password"),
-        },
-    )
-    email_send(message=message)
-    return True
+def user_has_joined(*, user: User) -> bool:
+    """True once `user` can sign in on their own: they have a password or have signed in."""
+    return user.has_usable_password() or user.last_login is not None
 
 
-# --------------------------------------------------------------------------
-# People import
-# --------------------------------------------------------------------------
+def user_invitation_context(*, user: User) -> dict | None:
+    """The context of the invitation email (`templates/emails/invitation/`) for
+    `user`, with a fresh set-password link; None when there is no one to invite
+    any more: the person is inactive or has already joined."""
+    if not user.is_active or user_has_joined(user=user):
+        return None
+    return {
+        "set_password_url": user_invitation_url(user=user),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
+        "reset_url": settings.SITE_URL + reverse("account_reset_password"),
+    }

@@ -6,7 +6,7 @@ each can be tested and reused on its own:
 2. `people_import_plan` checks every row against the file and the database and
    says what would change, with every rejected line and why.
 3. `people_import` applies a plan that has no rejected line, all or nothing, and
-   queues an invitation for each person it created.
+   records an invitation for each person it created in the email ledger.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError
 
 from accounts.models import Team, User
 from accounts.selectors import email_domain_allowed
 from feed.cards import people_changed
+from feed.invitations import invitations_record
 
 PEOPLE_COLUMNS = ("email", "name", "team", "manager_email")
 
@@ -115,9 +115,8 @@ class ImportResult:
     """The outcome of `people_import`.
 
     The counts say what was written, or, on a dry run, what would be. When a
-    line is rejected nothing is written and `written` is False.
-    `invitations_not_queued` lists the people created whose invitation could
-    not be handed to the broker after the commit (it is filled in at commit).
+    line is rejected nothing is written and `written` is False. `invited`
+    counts the invitations recorded (none on a dry run).
     """
 
     created: int
@@ -128,7 +127,7 @@ class ImportResult:
     errors: list[RowError]
     people: list[PersonPlan]
     written: bool
-    invitations_not_queued: list[str] = field(default_factory=list)
+    invited: int = 0
 
 
 def people_csv_read(*, lines: Iterable[str]) -> list[PersonRow]:
@@ -420,12 +419,16 @@ def _person_plan(
 def _reject_addresses_of_others(
     *, candidates: list[tuple[PersonRow, str]], reject: Callable[[PersonRow, str, str], None]
 ) -> None:
-    """New people whose address is already someone else's secondary address."""
+    """New people whose address is already someone else's verified secondary address.
+
+    An unverified address proves nothing: anyone may type a coworker's address
+    on their account page, and that must not stop IT from creating its owner.
+    """
     for start in range(0, len(candidates), IMPORT_BATCH_SIZE):
         batch = candidates[start : start + IMPORT_BATCH_SIZE]
         owners = dict(
             EmailAddress.objects.annotate(address=Lower("email"))
-            .filter(address__in=[email for _row, email in batch])
+            .filter(address__in=[email for _row, email in batch], verified=True)
             .values_list("address", "user__email")
         )
         for row, email in batch:
@@ -478,8 +481,9 @@ def people_import(
     - Only what the file says changes: people not in the file are untouched,
       and so are fields the file does not carry.
     - New people get an unusable password, a verified primary EmailAddress
-      (IT vouches for it) and, after the commit, an invitation email queued
-      through `accounts.tasks.invitation_send`.
+      (IT vouches for it) and an invitation email, recorded in the email
+      ledger in the same transaction (`feed.invitations`): sent once after the
+      commit, even if the broker is down then (the sweep hands it over later).
     - `dry_run` checks everything and reports the same counts, writing and
       sending nothing.
     """
@@ -502,7 +506,7 @@ def people_import(
             return result
         created = _people_write(plan=plan, progress=progress)
         result.written = True
-        transaction.on_commit(lambda: _invitations_enqueue(users=created, result=result))
+        result.invited = len(invitations_record(users=created))
     return result
 
 
@@ -537,6 +541,10 @@ def _people_write(*, plan: ImportPlan, progress: ProgressCallback | None) -> lis
                 for person in new_people[start : start + IMPORT_BATCH_SIZE]
             ]
         )
+        # Their addresses are theirs now: claims others made without verifying them go.
+        EmailAddress.objects.annotate(address=Lower("email")).filter(
+            address__in=[user.email for user in batch], verified=False
+        ).delete()
         EmailAddress.objects.bulk_create(
             [
                 EmailAddress(user=user, email=user.email, verified=True, primary=True)
@@ -566,19 +574,3 @@ def _people_write(*, plan: ImportPlan, progress: ProgressCallback | None) -> lis
         if progress:
             progress("write", done, total)
     return created
-
-
-def _invitations_enqueue(*, users: list[User], result: ImportResult) -> None:
-    """Queue one invitation per new person; note whom the broker refused.
-
-    Runs after the commit, so a worker never looks for a person not yet
-    visible. A broker that is down loses no data: the people exist, and the
-    command names those who must use "Forgot password?" instead.
-    """
-    from accounts.tasks import invitation_send  # tasks import this module
-
-    for user in users:
-        try:
-            invitation_send.delay(user.pk)
-        except OperationalError:
-            result.invitations_not_queued.append(user.email)

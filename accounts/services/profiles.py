@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from accounts.models import Team, User
+from accounts.models import User
 
 
 def user_set_language(*, user: User, language: str) -> bool:
@@ -20,11 +20,13 @@ def user_set_language(*, user: User, language: str) -> bool:
 
 
 # --------------------------------------------------------------------------
-# Invitations
+# Profile
 # --------------------------------------------------------------------------
 
 
-PROFILE_FIELDS = ("name", "job_title", "team", "language", "time_zone")
+# What a person may change about themselves. Not the team nor the manager: they
+# widen or narrow what a person sees, so only the directory sets them.
+PROFILE_FIELDS = ("name", "job_title", "language", "time_zone")
 
 
 def user_update_profile(
@@ -32,13 +34,13 @@ def user_update_profile(
     user: User,
     name: str,
     job_title: str,
-    team: Team | None,
     language: str,
     time_zone: str,
     avatar: ContentFile | None = None,
     remove_avatar: bool = False,
 ) -> User:
-    """Save what a person edits about themselves; never their manager.
+    """Save what a person edits about themselves; never their team or manager,
+    which only the directory sets (they decide what the person may see).
 
     `avatar` is an already re-encoded file (see `feed.images.avatar_file`) that
     replaces the current one; `remove_avatar` removes it. The old file is deleted
@@ -49,7 +51,6 @@ def user_update_profile(
     values = {
         "name": name.strip(),
         "job_title": job_title.strip(),
-        "team": team,
         "language": language,
         "time_zone": time_zone,
     }

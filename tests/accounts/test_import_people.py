@@ -17,11 +17,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from kombu.exceptions import OperationalError
 
 from accounts.models import Team, User
 from accounts.services.people_import import people_csv_read, people_import
-from accounts.tasks import invitation_send
 from tests.factories import TeamFactory, UserFactory
 from wins_net.emails import email_render
 
@@ -362,14 +360,6 @@ def test_new_people_get_one_invitation_whose_link_sets_their_password(tmp_path, 
     assert used_again.context.get("token_fail")
 
 
-def test_invitation_is_not_sent_to_someone_who_has_joined(user):
-    """A retried task does not write to a person who has a password already."""
-    invitation_send(user.pk)
-    invitation_send(user_id=123456789)
-
-    assert mail.outbox == []
-
-
 def test_email_render_uses_the_recipients_language_and_time_zone(tmp_path, settings):
     """The shared helper renders the triple under the recipient's language and time zone."""
     probe = tmp_path / "emails" / "probe"
@@ -516,22 +506,3 @@ def test_queries_do_not_grow_with_the_number_of_people():
 
     TeamFactory(name="Sales")
     assert queries(5, "small") == queries(50, "large")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_broker_that_is_down_loses_no_one(tmp_path, monkeypatch):
-    """People are saved; the command fails naming whom to tell to use "Forgot password?"."""
-
-    def broker_down(*args, **kwargs):
-        raise OperationalError("Connection refused")
-
-    monkeypatch.setattr(invitation_send, "delay", broker_down)
-
-    with pytest.raises(
-        CommandError, match=r"could not be queued.*ana@example\.com.*/accounts/password/reset/"
-    ):
-        call_command(
-            "import_people", str(_file(tmp_path, "ana@example.com,Ana Gil,,\n")), stdout=StringIO()
-        )
-
-    assert User.objects.filter(email="ana@example.com").exists()

@@ -33,7 +33,6 @@ def form_data(person: User, **changes) -> dict:
     data = {
         "name": person.name,
         "job_title": person.job_title,
-        "team": person.team_id or "",
         "language": person.language,
         "time_zone": person.time_zone,
     }
@@ -60,31 +59,44 @@ def test_login_required(client):
 
 
 def test_page_shows_the_current_values(client):
-    """The form starts from the saved profile; the manager is shown, not editable."""
+    """The form starts from the saved profile; team and manager are shown, not editable,
+    with who changes them."""
     manager = UserFactory(name="Marta Manager")
     person = UserFactory(
-        name="Ana Pérez", job_title="Nurse", time_zone="America/Mexico_City", manager=manager
+        name="Ana Pérez",
+        job_title="Nurse",
+        time_zone="America/Mexico_City",
+        manager=manager,
+        team=TeamFactory(name="Nursing"),
     )
-    other_team = TeamFactory(name="Zeta team")
+    TeamFactory(name="Zeta team")
     client.force_login(person)
     response = client.get(URL)
     assert response.status_code == 200
     html = response.text
     assert 'value="Ana Pérez"' in html
-    assert f'<option value="{person.team_id}" selected>' in html
-    assert f'<option value="{other_team.pk}">' in html
     assert '<option value="America/Mexico_City" selected>' in html
     assert "Marta Manager" in html
+    assert "<dd>Nursing</dd>" in "".join(line.strip() for line in html.splitlines())
+    assert "Zeta team" not in html  # no list of teams to pick from
+    assert "ask your administrators to change them" in html
     assert '<option value="es">español</option>' in html  # each language named in itself
+    assert 'name="team"' not in html
     assert 'name="manager"' not in html
     assert 'name="remove_avatar"' not in html  # nothing to remove yet
+
+
+def test_page_says_when_there_is_no_team(client):
+    person = UserFactory(team=None)
+    client.force_login(person)
+    assert "No team" in client.get(URL).text
 
 
 def test_form_is_accessible(client, user):
     """Labels, help text tied to fields, and autocomplete tokens."""
     client.force_login(user)
     html = client.get(URL).text
-    for field in ("name", "avatar", "job_title", "team", "language", "time_zone"):
+    for field in ("name", "avatar", "job_title", "language", "time_zone"):
         assert f'<label for="id_{field}">' in html
     assert 'aria-describedby="id_name_helptext"' in html
     assert 'id="id_name_helptext"' in html
@@ -96,7 +108,6 @@ def test_form_is_accessible(client, user):
 
 def test_saving_every_field(client):
     person = UserFactory(language="en", time_zone="Europe/Madrid")
-    team = TeamFactory(name="Nursing")
     client.force_login(person)
     response = client.post(
         URL,
@@ -104,7 +115,6 @@ def test_saving_every_field(client):
             person,
             name="  Ana Pérez  ",
             job_title="Head nurse",
-            team=team.pk,
             time_zone="America/Argentina/Buenos_Aires",
         ),
         follow=True,
@@ -113,16 +123,50 @@ def test_saving_every_field(client):
     person.refresh_from_db()
     assert person.name == "Ana Pérez"
     assert person.job_title == "Head nurse"
-    assert person.team == team
     assert person.time_zone == "America/Argentina/Buenos_Aires"
     assert [str(m) for m in response.context["messages"]] == ["Your profile is saved."]
 
 
-def test_team_can_be_left_empty(client, user):
-    client.force_login(user)
-    client.post(URL, form_data(user, team=""))
-    user.refresh_from_db()
-    assert user.team is None
+@pytest.mark.parametrize("posted_team", ["other", ""], ids=["another-team", "no-team"])
+def test_a_posted_team_changes_nothing(client, posted_team):
+    """Teams come from the directory: a team in the POST (another one, or none) is
+    ignored, and the rest of the form is saved as usual."""
+    care, sales = TeamFactory(name="Care"), TeamFactory(name="Sales")
+    person = UserFactory(team=care, job_title="Nurse")
+    client.force_login(person)
+    team = sales.pk if posted_team == "other" else ""
+    response = client.post(URL, {**form_data(person, job_title="Head nurse"), "team": team})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.team == care
+    assert person.job_title == "Head nurse"
+
+
+def test_fields_the_form_does_not_offer_change_nothing(client):
+    """A POST that carries any other field of the person (staff, email, reporting
+    line, activity, dates) saves only what the form offers."""
+    manager = UserFactory()
+    person = UserFactory(manager=manager, email="ana@example.com")
+    client.force_login(person)
+    before = User.objects.values().get(pk=person.pk)
+    posted = {
+        "email": "boss@example.com",
+        "manager": "",
+        "team_id": TeamFactory().pk,
+        "is_staff": "on",
+        "is_superuser": "on",
+        "is_active": "",
+        "groups": "1",
+        "date_joined": "2001-01-01",
+        "last_login": "",
+        "password": "x",
+        "avatar": "",
+    }
+    response = client.post(URL, {**form_data(person), **posted})
+    assert response.status_code == 302
+    after = User.objects.values().get(pk=person.pk)
+    assert after == before
+    assert not person.groups.exists()
 
 
 def test_manager_cannot_be_changed_here(client):
@@ -162,12 +206,11 @@ def test_new_time_zone_applies_to_the_next_page(client, user):
         ({"name": "   "}, "name"),
         ({"name": "x" * 151}, "name"),
         ({"job_title": "x" * 151}, "job_title"),
-        ({"team": "999999"}, "team"),
         ({"language": "fr"}, "language"),
         ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
         ({"time_zone": "US/Eastern"}, "time_zone"),  # a legacy alias nobody here uses
     ],
-    ids=["blank-name", "long-name", "long-title", "unknown-team", "language", "zone", "alias"],
+    ids=["blank-name", "long-name", "long-title", "language", "zone", "alias"],
 )
 def test_invalid_input_is_shown_next_to_the_field_and_saves_nothing(client, changes, field):
     person = UserFactory(name="Ana", job_title="Nurse")
@@ -278,7 +321,6 @@ def test_failed_save_keeps_the_old_avatar_and_drops_the_new_file(monkeypatch, me
             user=person,
             name="Changed",
             job_title="",
-            team=None,
             language="en",
             time_zone="UTC",
             avatar=new_avatar,
@@ -294,7 +336,6 @@ def test_service_refuses_invalid_values_and_leaves_the_user_unchanged(user):
             user=user,
             name="New name",
             job_title="",
-            team=None,
             language="en",
             time_zone="Nowhere/Atlantis",
         )

@@ -128,7 +128,7 @@ def test_a_new_name_team_or_tag_name_shows_at_once(team, author, win):
     assert "#kudos" in html
 
     user_update_profile(
-        user=author, name="Ana G. Ruiz", job_title="Support lead", team=team,
+        user=author, name="Ana G. Ruiz", job_title="Support lead",
         language="en", time_zone="Europe/Madrid",
     )  # fmt: skip
     luis.name = "Luis Pérez"

@@ -546,6 +546,48 @@ def test_digests_planned_again_and_again_are_sent_once(rig):
     assert set(rig.sink.by_message_id()) == expected
 
 
+# --------------------------------------------------------------------------
+# 5. Invitations: the import run twice, its batch handed over twice
+# --------------------------------------------------------------------------
+def test_people_imported_twice_get_one_invitation_each(rig, tmp_path):
+    """`import_people` run twice (real processes) and the batch of invitations
+    handed to the worker a second time: one invitation per new person."""
+    people = [f"new.person{n}@example.com" for n in range(3)]
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "email,name,team,manager_email\n"
+        + "".join(f"{email},Person {n},Sales,\n" for n, email in enumerate(people))
+    )
+
+    def import_people() -> str:
+        result = subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", "import_people", str(path)],
+            cwd=ROOT, env=rig.env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    client = Celery("wins_net_test", broker=rig.redis_url, set_as_current=False)
+    with rig.worker_and_beat():
+        first = import_people()
+        second = import_people()
+        ids = list(Email.objects.filter(kind=Email.Kind.INVITATION).values_list("pk", flat=True))
+        client.send_task("feed.emails_send", args=[ids])  # the same batch, again
+        wait_until(
+            lambda: _all_in(ids, Email.State.SENT) and rig.sink.count() >= len(people),
+            timeout=DELIVERY_TIMEOUT,
+            message=lambda: f"invitations not sent: {_states(ids)}\n{rig.logs()}",
+        )
+        time.sleep(3)  # the second hand-over and more sweeps have had their chance
+    client.close()
+
+    assert "3 invitations recorded" in first
+    assert "0 invitations recorded" in second
+    assert len(ids) == len(people)
+    assert rig.sink.by_recipient() == dict.fromkeys(people, 1)
+    _assert_each_arrived_once(rig.sink, ids)
+
+
 @pytest.fixture
 def admin_client(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
