@@ -306,6 +306,47 @@ def test_a_public_story_never_quotes_a_comment(client, story, author, moderator)
     assert not told(story)
 
 
+def test_named_people_withdraw_from_the_consent_page_without_the_win(client, story, credited):
+    """A win hidden by any other way (here a bare update) is out of reach for the
+    people named, and its story is not public; they can still stop it for good
+    from their consent page, which no longer links to the win."""
+    Win.objects.filter(pk=story.win_id).update(is_hidden=True, hidden_reason="Bulk fix")
+    assert public_answers(client, story)["page"] == 410  # never shown, whatever hid it
+    client.force_login(credited)
+    assert client.get(story.win.get_absolute_url()).status_code == 404
+    consent = story.consents.get(person=credited, answer="approved")
+    url = reverse("feed:consent", kwargs={"consent_id": consent.pk})
+    page = client.get(url).content.decode()
+    withdraw = reverse("feed:consent_withdraw", kwargs={"consent_id": consent.pk})
+    assert withdraw in page
+    assert story.win.get_absolute_url() not in page
+
+    response = client.post(withdraw)
+    assert response.status_code == 302
+    assert response["Location"] == url
+    story.refresh_from_db()
+    assert story.status == Highlight.Status.WITHDRAWN
+    consent.refresh_from_db()
+    assert consent.answer == "withdrawn"
+    assert story.events.filter(actor=credited, action="consent_withdrawn").exists()
+    page = client.get(url).content.decode()
+    assert withdraw not in page
+    assert "This story is not public" in text_of(page)
+
+
+def test_only_the_person_asked_can_withdraw_from_their_consent_page(
+    client, story, author, credited, comms
+):
+    consent = story.consents.get(person=credited, answer="approved")
+    withdraw = reverse("feed:consent_withdraw", kwargs={"consent_id": consent.pk})
+    for someone in (author, comms, UserFactory()):
+        client.force_login(someone)
+        assert client.post(withdraw).status_code == 404
+    assert client.get(withdraw).status_code == 405
+    story.refresh_from_db()
+    assert story.status == Highlight.Status.PUBLISHED
+
+
 def test_a_story_is_never_public_once_its_win_is_gone_whatever_removed_it(client, story, author):
     """Deleting a person deletes their wins without any service (the people
     admin, a shell): the public pages still stop showing the story at once."""
