@@ -145,6 +145,9 @@ class NotificationKind(models.TextChoices):
     CONSENT = "consent", _("Requests for your consent")
     # Only for comms staff: someone approved or declined a highlight they asked about.
     CONSENT_ANSWER = "consent_answer", _("Answers to your consent requests")
+    # A public story was taken down with its win (deleted, hidden by moderators,
+    # kept for the team): for the people it names and for comms.
+    STORY_WITHDRAWN = "story_withdrawn", _("Public stories taken down")
 
 
 class Cadence(models.TextChoices):
@@ -170,6 +173,8 @@ class EmailPreference(models.Model):
         NotificationKind.CONSENT: Cadence.IMMEDIATELY,
         # Comms only: an answer (or its absence) is what lets them publish or move on.
         NotificationKind.CONSENT_ANSWER: Cadence.IMMEDIATELY,
+        # Something of theirs stopped being public: they hear at once.
+        NotificationKind.STORY_WITHDRAWN: Cadence.IMMEDIATELY,
     }
     # The manager digest is a kind of email of its own: weekly or never.
     DIGEST = "digest"

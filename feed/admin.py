@@ -38,6 +38,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import EmailPreference, User
 from feed import curation, delivery, highlight_names, highlights, services
+from feed.highlight_selectors import highlights_for_staff
 from feed.models import (
     HIGHLIGHT_TEXT_MAX_LENGTH,
     HIGHLIGHT_TITLE_MAX_LENGTH,
@@ -52,6 +53,7 @@ from feed.models import (
     Report,
     Tag,
     Win,
+    is_moderator,
 )
 from feed.views.highlights import public_names
 
@@ -73,8 +75,20 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
 
 
+class MissingIs404:
+    """A row the person may not see (outside `get_queryset`) answers 404 on its
+    pages, exactly as a missing one does, where the admin would send them back
+    to its index: a hidden win is a 404 for comms here as in the app."""
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        found = super().get_object(request, object_id, from_field)
+        if found is None:
+            raise Http404
+        return found
+
+
 @admin.register(Win)
-class WinAdmin(admin.ModelAdmin):
+class WinAdmin(MissingIs404, admin.ModelAdmin):
     list_display = ["__str__", "author", "visibility", "team", "created_at", "is_hidden"]
     list_filter = ["visibility", "is_hidden", "team", "created_at"]
     list_select_related = ["author", "team"]
@@ -92,14 +106,40 @@ class WinAdmin(admin.ModelAdmin):
     actions = ["propose_highlight"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Win]:
-        # Moderators (and superusers) see every win; people who may only look
-        # (comms, given `view_win` to find and propose stories) see what the
-        # whole company sees: wins for everyone, not hidden. The list, the
-        # change page and the actions all start from here.
+        # Moderators (`is_moderator`, superusers included) see every win; people
+        # who may only look (comms, given `view_win` to find and propose
+        # stories) see what the whole company sees: wins for everyone, not
+        # hidden. The list, the change and delete pages and the actions all
+        # start from here, so a hidden win is a 404 for them.
         queryset = super().get_queryset(request)
-        if request.user.has_perm("feed.change_win"):
+        if is_moderator(request.user):
             return queryset
         return queryset.filter(visibility=Win.Visibility.EVERYONE, is_hidden=False)
+
+    # Changing a win here means hiding or showing it, and deleting it withdraws
+    # its public stories: both through `feed.services`, for moderators only.
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_moderator(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_moderator(request.user) and super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Win, form, change: bool) -> None:
+        if not {"is_hidden", "hidden_reason"} & set(form.changed_data):
+            return
+        if obj.is_hidden:
+            services.win_hide(win=obj, moderator=request.user, reason=obj.hidden_reason)
+        else:
+            services.win_unhide(win=obj, moderator=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: Win) -> None:
+        services.win_delete(win=obj, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Win]) -> None:
+        # The bulk "delete selected" would skip the service (a queryset delete).
+        with transaction.atomic():
+            for win in queryset:
+                services.win_delete(win=win, user=request.user)
 
     def has_highlight_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("feed.add_highlight")
@@ -112,22 +152,38 @@ class WinAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(MissingIs404, admin.ModelAdmin):
     list_display = ["__str__", "author", "win", "created_at", "is_hidden"]
     list_filter = ["is_hidden", "created_at"]
     list_select_related = ["author", "win"]
     search_fields = ["body", "author__name", "author__email"]
-    raw_id_fields = ["win", "author", "mentions"]
+    # As for wins: staff hide a comment, they never rewrite it here.
+    fields = ["win", "author", "body", "mentions", "is_hidden", "hidden_reason", "created_at"]
+    readonly_fields = ["win", "author", "body", "mentions", "created_at"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
         # As for wins: people who may only look (comms) see comments that are
-        # not hidden, on wins for everyone that are not hidden.
+        # not hidden, on wins for everyone that are not hidden; moderators all.
         queryset = super().get_queryset(request)
-        if request.user.has_perm("feed.change_comment"):
+        if is_moderator(request.user):
             return queryset
         return queryset.filter(
             is_hidden=False, win__visibility=Win.Visibility.EVERYONE, win__is_hidden=False
         )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # comments are written in the app, under a win
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_moderator(request.user) and super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Comment, form, change: bool) -> None:
+        if not {"is_hidden", "hidden_reason"} & set(form.changed_data):
+            return
+        if obj.is_hidden:
+            services.comment_hide(comment=obj, moderator=request.user, reason=obj.hidden_reason)
+        else:
+            services.comment_unhide(comment=obj, moderator=request.user)
 
 
 @admin.register(Report)
@@ -568,7 +624,7 @@ def page_steps(highlight: Highlight) -> list[tuple[str, str]]:
 
 
 @admin.register(Highlight)
-class HighlightAdmin(ReadOnlyAdmin):
+class HighlightAdmin(MissingIs404, ReadOnlyAdmin):
     list_display = ["title", "status", "win_link", "created_by", "consent_summary",
                     "updated_at", "published_at"]  # fmt: skip
     list_filter = ["status"]
@@ -593,11 +649,9 @@ class HighlightAdmin(ReadOnlyAdmin):
 
         named = HighlightPerson.objects.filter(highlight=OuterRef("pk"))
         approved = Consent.objects.filter(highlight=OuterRef("pk"), answer=Consent.Answer.APPROVED)
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(people_total=count(named), approved_total=count(approved))
-        )
+        return highlights_for_staff(
+            user=request.user, queryset=super().get_queryset(request)
+        ).annotate(people_total=count(named), approved_total=count(approved))
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return list(self.readonly_fields)
@@ -802,7 +856,10 @@ class HighlightAdmin(ReadOnlyAdmin):
         if not highlights.is_comms(request.user):
             raise PermissionDenied
         highlight = get_object_or_404(
-            Highlight.objects.prefetch_related("people"), pk=_int_or_404(object_id)
+            highlights_for_staff(
+                user=request.user, queryset=Highlight.objects.prefetch_related("people")
+            ),
+            pk=_int_or_404(object_id),
         )
         response = TemplateResponse(
             request,

@@ -48,6 +48,24 @@ def open_highlight_for(*, win: Win, user: User) -> OpenHighlight | None:
     return OpenHighlight(highlight=highlight, pending=next(iter(highlight.viewer_pending), None))
 
 
+def can_withdraw(*, consent: Consent) -> bool:
+    """Whether `consent.person` can still withdraw the highlight from their consent
+    page: it is awaiting consent, approved or published, and still names them.
+    At most one query, whatever became of the win."""
+    highlight = consent.highlight
+    if highlight.status not in WITHDRAWABLE_STATUSES:
+        return False
+    return highlight.people.filter(user_id=consent.person_id).exists()
+
+
+def consent_win(*, consent: Consent, user: User) -> Win | None:
+    """The win of `consent`'s highlight if `user` may still open it, else None. One query."""
+    win_id = consent.highlight.win_id
+    if win_id is None:
+        return None
+    return Win.objects.visible_to(user).filter(pk=win_id).first()
+
+
 def consent_changed(*, consent: Consent) -> bool:
     """Whether what the public would see of the highlight for `consent.person`
     differs from what they were shown (they are no longer named, or anything it

@@ -15,12 +15,21 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import Cadence, NotificationKind
 from feed.invitations import invitation_email_context
 from feed.models import CONSENT_MESSAGE_MAX_LENGTH, Email, Notification, Win
-from feed.notification_selectors import consent_answers, consent_link, consent_links, decorate
+from feed.notification_selectors import (
+    STORY_KINDS,
+    consent_answers,
+    consent_link,
+    consent_links,
+    decorate,
+    notifications_for,
+    stories_withdrawn,
+)
 from feed.notifications import cadence_for, unsubscribe_token
 from feed.periods import Period, period_from_key
 from wins_net.emails import email_render
@@ -65,16 +74,21 @@ def message_build(*, email: Email) -> EmailMultiAlternatives | None:
 def _notification(email: Email) -> Built:
     """One notification sent at once: someone reacted, commented, mentioned or
     credited; comms asked for consent; the person asked answered comms (left
-    unsent when the recipient is no longer comms staff: it leads to the admin area)."""
+    unsent when the recipient is no longer comms staff: it leads to the admin
+    area); a public story was taken down with its win."""
     notification = (
         Notification.objects.filter(pk=email.notification_id)
         .select_related("actor", "win", "win__author", "comment")
         .first()
     )
-    if notification is None or notification.win is None:
+    if notification is None:
         return None
     recipient = email.recipient
     if cadence_for(user=recipient, kind=notification.kind) != Cadence.IMMEDIATELY:
+        return None
+    if notification.kind in STORY_KINDS:
+        return _story_withdrawn(notification, recipient=recipient)
+    if notification.win is None:
         return None
     if not Win.objects.visible_to(recipient).filter(pk=notification.win_id).exists():
         return None
@@ -98,22 +112,30 @@ def _notification(email: Email) -> Built:
     }
 
 
+def _story_withdrawn(notification: Notification, *, recipient) -> Built:
+    """A public story taken down with its win: it names no win, which may be gone."""
+    decorate(notification)
+    stories_withdrawn([notification], recipient=recipient)
+    if not hasattr(notification, "story_title"):
+        return None
+    return "notification", {
+        "notification": notification,
+        "link": settings.SITE_URL + notification.url if notification.url else "",
+        "quote": "",
+    }
+
+
 def summary_notifications(*, recipient, cadence: str, period: Period) -> list[Notification]:
     """The notifications a summary gathers: kinds `recipient` wants at `cadence`,
-    with activity in `period`, about wins they may still see."""
+    with activity in `period`, about wins they may still see (`notifications_for`)."""
     kinds = [k for k in NotificationKind.values if cadence_for(user=recipient, kind=k) == cadence]
     if not kinds:
         return []
+    where = Q(kind__in=kinds, updated_at__gte=period.start, updated_at__lt=period.end)
     return list(
-        Notification.objects.filter(
-            recipient=recipient,
-            kind__in=kinds,
-            updated_at__gte=period.start,
-            updated_at__lt=period.end,
-            win__in=Win.objects.visible_to(recipient),
+        notifications_for(
+            user=recipient, where=where, related=("actor", "win", "win__author", "comment")
         )
-        .select_related("actor", "win", "win__author", "comment")
-        .order_by("-updated_at", "-id")
     )
 
 
@@ -127,8 +149,9 @@ def _summary(email: Email, *, cadence: str) -> Built:
         decorate(notification)  # `url` (made absolute below) and `excerpt`
     consent_links(notifications, recipient=recipient)
     consent_answers(notifications)
+    stories_withdrawn(notifications, recipient=recipient)
     for notification in notifications:
-        notification.url = settings.SITE_URL + notification.url
+        notification.url = settings.SITE_URL + notification.url if notification.url else ""
     return "summary", {
         "notifications": notifications,
         "period": period,

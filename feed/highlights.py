@@ -12,6 +12,8 @@ else's behalf, superusers included. A `Consent` keeps exactly what its person
 was shown, with a fingerprint; an approval counts only while the highlight
 still shows that, so an edit to anything a consent covers asks again (and takes
 a published highlight down at once). Anyone named may withdraw at any time.
+A win that stops being public (deleted, hidden by moderators, kept for the
+team) withdraws its open highlights with it (`highlights_withdraw_for_win`).
 
 Every change writes a `HighlightEvent` in the same transaction, with who and
 when. Who may not raises PermissionDenied; a step that makes no sense in the
@@ -57,6 +59,7 @@ from feed.notifications import (
     notifications_consent_answered,
     notify_consent,
     notify_consent_answer,
+    notify_story_withdrawn,
 )
 from feed.text import MENTION_RE, handle_for
 
@@ -722,6 +725,13 @@ def highlight_withdraw(*, highlight: Highlight, by: User, reason: str = "") -> H
         highlight, *Highlight.OPEN_STATUSES,
         message=_("This highlight is already %(status)s."),
     )  # fmt: skip
+    _withdraw(highlight, by=by, named=named, reason=reason)
+    return highlight
+
+
+def _withdraw(highlight: Highlight, *, by: User | None, named: bool, reason: str) -> None:
+    """Take a locked, open highlight to withdrawn: requests still waiting are closed,
+    and `by`'s own consent too when they are `named`."""
     now = timezone.now()
     before = highlight.status
     if named:
@@ -735,22 +745,56 @@ def highlight_withdraw(*, highlight: Highlight, by: User, reason: str = "") -> H
     highlight.withdrawn_at = highlight.updated_at = now
     highlight.save(update_fields=["status", "withdrawn_at", "updated_at"])
     _event(highlight, actor=by, action=Action.WITHDRAWN, before=before, note=reason)
-    return highlight
 
 
-def highlights_withdraw_for_win(*, win: Win, by: User) -> int:
-    """Withdraw the open highlights of a win its author takes back (deletes it, or
-    keeps it for the team): a public story never outlives the win it tells.
+def highlights_withdraw_for_win(*, win: Win, by: User, reason: str = "") -> int:
+    """Withdraw the open highlights of a win that stops being public: a public
+    story never outlives the win it tells, nor shows one that moderators took down.
+
+    `by` is the win's author taking it back (deleting it, or keeping it for the
+    team), or a moderator hiding or deleting it; `reason` says why (for a
+    moderator; the author's is given). The highlight event records both; a
+    published story leaves its page (410), the feeds and its share image at
+    once. The people it named, once asked, and comms (who proposed it, or every
+    comms member when that person is gone) are told in the bell and by email
+    (`notify_story_withdrawn`), except `by`. No permission is checked here: the
+    caller has checked that `by` may delete or hide the win.
 
     Call it inside the transaction of that change; returns how many were withdrawn.
     """
+    by_author = by.pk == win.author_id
+    if by_author:
+        reason = str(_("The author took the win back."))
     withdrawn = 0
     for highlight in Highlight.objects.filter(win=win, status__in=Highlight.OPEN_STATUSES):
-        highlight_withdraw(
-            highlight=highlight, by=by, reason=str(_("The author took the win back."))
+        _locked(highlight)
+        if not highlight.is_open:
+            continue
+        before = highlight.status
+        named = highlight.people.filter(user=by).exists()
+        _withdraw(highlight, by=by, named=named, reason=reason)
+        notify_story_withdrawn(
+            highlight=highlight,
+            recipients=_told_of_withdrawal(highlight, asked=before != Status.DRAFT),
+            by=by,
+            by_author=by_author,
         )
         withdrawn += 1
     return withdrawn
+
+
+def _told_of_withdrawal(highlight: Highlight, *, asked: bool) -> list[User]:
+    """Who hears that `highlight` was taken down with its win: the people it names
+    once they were asked (a draft was never shown to them), and the comms person
+    who proposed it, or every active member of the Communications group when
+    that person is no longer comms staff."""
+    people = [person.user for person in highlight.people.select_related("user")] if asked else []
+    proposer = highlight.created_by
+    if is_comms(proposer):
+        comms = [proposer]
+    else:
+        comms = list(User.objects.filter(groups__name=COMMS_GROUP, is_active=True))
+    return list({person.pk: person for person in [*people, *comms]}.values())
 
 
 # --------------------------------------------------------------------------

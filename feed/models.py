@@ -44,20 +44,40 @@ class Tag(models.Model):
         return f"#{self.name}"
 
 
+# Who moderates: staff who may resolve reports, the permission the reports
+# admin's "hide" and "dismiss" actions need (superusers have every permission).
+# Being staff is not enough: comms staff curate stories, they do not moderate.
+MODERATION_PERMISSION = "feed.change_report"
+
+
+def is_moderator(user) -> bool:
+    """Whether `user` moderates: sees hidden wins and comments, hides and deletes
+    them. An active staff member with `MODERATION_PERMISSION`; for anyone else
+    this costs no query."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(MODERATION_PERMISSION)
+    )
+
+
 class WinQuerySet(models.QuerySet):
     def visible_to(self, user) -> WinQuerySet:
         """The wins `user` may see, anywhere in the product.
 
         Signed-in, active people see wins for everyone, team-only wins of their
         own team, and their own wins. Hidden (moderated) wins are left out except
-        for staff and their author, who sees why. Anonymous visitors see nothing.
+        for moderators (`is_moderator`) and their author, who sees why. Anonymous
+        visitors see nothing.
         """
         if not (user.is_authenticated and user.is_active):
             return self.none()
         shared = Q(visibility=Win.Visibility.EVERYONE)
         if user.team_id:
             shared |= Q(visibility=Win.Visibility.TEAM, team_id=user.team_id)
-        if not user.is_staff:
+        if not is_moderator(user):
             shared &= Q(is_hidden=False)
         return self.filter(shared | Q(author_id=user.pk))
 
@@ -384,6 +404,7 @@ class Email(models.Model):
         CREDIT = "credit", _("Credit")
         CONSENT = "consent", _("Consent request")
         CONSENT_ANSWER = "consent_answer", _("Answer to a consent request")
+        STORY_WITHDRAWN = "story_withdrawn", _("Public story taken down")
         CANDIDATES = "candidates", _("Highlight candidates")
         DAILY_SUMMARY = "daily", _("Daily summary")
         WEEKLY_SUMMARY = "weekly", _("Weekly summary")

@@ -24,6 +24,10 @@ KIND_HELP = {
     NotificationKind.MENTION: _("When someone @mentions you in a comment."),
     NotificationKind.CREDIT: _("When a coworker credits you on their win."),
     NotificationKind.CONSENT: _("When the communications team asks to publish one of your wins."),
+    NotificationKind.STORY_WITHDRAWN: _(
+        "When a public story about your work, or one you worked on, is taken down because its "
+        "win was deleted or hidden."
+    ),
     NotificationKind.CONSENT_ANSWER: _(
         "When someone approves or declines a highlight you asked them about, or does not "
         "answer in time."

@@ -11,15 +11,16 @@ something the list does not show. Pages are cut by a cursor on
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.text import Truncator
 
 from accounts.models import NotificationKind, User
 from feed.consent_selectors import consent_for_notification
-from feed.models import Consent, Notification, Win
+from feed.models import Consent, Highlight, Notification, Win, is_moderator
 from feed.selectors import InvalidCursor, decode_cursor
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "notification_one",
     "notification_page",
     "notifications_for",
+    "stories_withdrawn",
     "unread_count",
 ]
 
@@ -48,23 +50,42 @@ class NotificationPage:
     next_cursor: str | None
 
 
-def notifications_for(*, user: User) -> QuerySet[Notification]:
-    """`user`'s notifications about wins they may see, newest first."""
+# Kinds about a highlight rather than a win: shown whatever became of the win
+# (deleted, or hidden from the person told).
+STORY_KINDS = (NotificationKind.STORY_WITHDRAWN,)
+# What a page of the list (and an email) shows with each line.
+RELATED = ("actor", "win", "comment")
+
+
+def notifications_for(
+    *, user: User, where: Q | None = None, related: Sequence[str] = ()
+) -> QuerySet[Notification]:
+    """`user`'s notifications about wins they may see, and about the public stories
+    they were told of (`STORY_KINDS`), narrowed by `where`, with `related`
+    joined in, newest first.
+
+    Two branches in one query (UNION ALL), so the result can be sliced and
+    counted but not filtered further: narrow it with `where`.
+    """
     # A semi-join: the database probes the wins of this person's notifications
-    # by primary key. (OR-ing in `win__isnull=True` would turn it into a scan of
-    # every visible win per request, so a future kind about no win needs its own
-    # query, not a branch here.)
+    # by primary key. (OR-ing the kinds about no win into the same WHERE would
+    # turn it into a scan of every visible win per request: they are a branch
+    # of their own.)
     visible = Win.objects.visible_to(user).filter(pk=OuterRef("win_id"))
-    return Notification.objects.filter(Exists(visible), recipient=user).order_by(
-        "-updated_at", "-id"
-    )
+    # Unordered branches: SQLite allows ORDER BY only on the whole UNION.
+    mine = Notification.objects.filter(where or Q(), recipient=user).order_by()
+    if related:
+        mine = mine.select_related(*related)
+    about_wins = mine.filter(Exists(visible))
+    about_stories = mine.filter(kind__in=STORY_KINDS, win__isnull=True)
+    return about_wins.union(about_stories, all=True).order_by("-updated_at", "-id")
 
 
 def unread_count(*, user: User) -> int:
     """How many of `user`'s visible notifications are unread: one query."""
     if not user.is_authenticated:
         return 0
-    return notifications_for(user=user).filter(read_at__isnull=True).count()
+    return notifications_for(user=user, where=Q(read_at__isnull=True)).count()
 
 
 def encode_cursor(notification: Notification) -> str:
@@ -80,33 +101,34 @@ def notification_page(
     One query, with the actor, the win and the comment joined in. Raises
     InvalidCursor for a cursor `encode_cursor` did not make.
     """
-    notifications = notifications_for(user=user).select_related("actor", "win", "comment")
+    where = Q()
     if cursor:
         updated_at, pk = decode_cursor(cursor)
-        notifications = notifications.filter(
+        where = Q(
             Q(updated_at__lt=updated_at) | Q(updated_at=updated_at, pk__lt=pk),
             updated_at__lte=updated_at,
         )
-    rows = list(notifications[: size + 1])
+    rows = list(notifications_for(user=user, where=where, related=RELATED)[: size + 1])
     next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
     rows = rows[:size]
     for notification in rows:
         decorate(notification)
     consent_links(rows, recipient=user)
     consent_answers(rows)
+    stories_withdrawn(rows, recipient=user)
     return NotificationPage(notifications=rows, next_cursor=next_cursor)
 
 
 def notification_one(*, user: User, pk: int) -> Notification | None:
     """One of `user`'s visible notifications, with `url` and `excerpt` set, or None
     (for another person's, one about a win they may not see, or no such id)."""
-    notification = (
-        notifications_for(user=user).select_related("actor", "win", "comment").filter(pk=pk).first()
-    )
+    found = list(notifications_for(user=user, where=Q(pk=pk), related=RELATED)[:1])
+    notification = found[0] if found else None
     if notification is not None:
         decorate(notification)
         consent_links([notification], recipient=user)
         consent_answers([notification])
+        stories_withdrawn([notification], recipient=user)
     return notification
 
 
@@ -207,6 +229,38 @@ def consent_answers(
         notification.answer = outcome
         notification.answer_title = title
         notification.excerpt = _excerpt(message, excerpt_chars) if message else ""
+
+
+def stories_withdrawn(notifications: list[Notification], *, recipient: User) -> None:
+    """Give each line among `notifications` about a public story taken down with its
+    win what it says and where it leads: `story_title` (the story's public title)
+    and, as `url`, `recipient`'s latest consent page about it (the people named)
+    or the highlight in the admin area (comms, unless its win is hidden from
+    them: then nowhere). One query, and none when there is no such line."""
+    told = [n for n in notifications if n.kind in STORY_KINDS and n.highlight_id]
+    if not told:
+        return
+    latest = Consent.objects.filter(highlight=OuterRef("pk"), person_id=recipient.pk).order_by(
+        "-asked_at", "-id"
+    )
+    rows = (
+        Highlight.objects.filter(pk__in={n.highlight_id for n in told})
+        .annotate(consent_id=Subquery(latest.values("pk")[:1]))
+        .values_list("pk", "title", "win__is_hidden", "consent_id")
+    )
+    found = {pk: (title, bool(hidden), consent_id) for pk, title, hidden, consent_id in rows}
+    moderator = is_moderator(recipient)
+    for notification in told:
+        if notification.highlight_id not in found:
+            continue
+        title, hidden, consent_id = found[notification.highlight_id]
+        notification.story_title = title
+        if consent_id is not None:
+            notification.url = reverse("feed:consent", kwargs={"consent_id": consent_id})
+        elif not hidden or moderator:
+            notification.url = reverse(
+                "admin:feed_highlight_change", args=[notification.highlight_id]
+            )
 
 
 def _excerpt(text: str, chars: int) -> str:

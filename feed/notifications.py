@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Cadence, EmailPreference, NotificationKind, User
 from feed.delivery import email_record
-from feed.models import Comment, Consent, Email, Notification, Reaction, Win
+from feed.models import Comment, Consent, Email, Highlight, Notification, Reaction, Win
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 UNSUBSCRIBE_UNDO_SALT = "notifications.unsubscribe.undo"
@@ -410,3 +410,37 @@ def notify_consent_answer(*, consent: Consent) -> Notification | None:
     notification.actors.add(person)
     _email_if_immediate(notification, period=f"a{consent.pk}")
     return notification
+
+
+@transaction.atomic
+def notify_story_withdrawn(
+    *, highlight: Highlight, recipients: Iterable[User], by: User, by_author: bool
+) -> list[Notification]:
+    """Tell `recipients` (the people a highlight names and comms) that it was taken
+    down with its win: a line in the bell and, at their chosen cadence (at once
+    by default), an email recorded once per person and highlight (`w<id>`).
+
+    The line is about the highlight, not the win, which may be deleted or hidden
+    from them; it names the author (`actor`) when they took the win back
+    (`by_author`), and nobody when moderators did (`actor` empty), as moderators
+    are not named to the people they moderate. Nobody is told while muted, when
+    inactive, or about their own doing (`by`).
+    """
+    if _muted.get():
+        return []
+    told = []
+    actor = by if by_author else None
+    for recipient in recipients:
+        if not recipient.is_active or recipient.pk == by.pk:
+            continue
+        notification = Notification.objects.create(
+            recipient=recipient,
+            kind=NotificationKind.STORY_WITHDRAWN,
+            actor=actor,
+            highlight=highlight,
+        )
+        if actor is not None:
+            notification.actors.add(actor)
+        _email_if_immediate(notification, period=f"w{highlight.pk}")
+        told.append(notification)
+    return told

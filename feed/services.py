@@ -28,7 +28,7 @@ from accounts.models import User
 from feed.files import files_delete, files_removed_on_error
 from feed.highlights import highlights_withdraw_for_win
 from feed.images import decode_upload
-from feed.models import Comment, Credit, Reaction, Report, Tag, Win
+from feed.models import Comment, Credit, Reaction, Report, Tag, Win, is_moderator
 from feed.notifications import notify_comment, notify_credits, notify_reaction
 from feed.photos import photo_files
 from feed.search import win_search_vector_update
@@ -253,16 +253,19 @@ def win_update(
 
 
 def win_delete(*, win: Win, user: User) -> None:
-    """Delete a win and its images. Only the author may (PermissionDenied otherwise).
+    """Delete a win and its images. Its author may, and so may a moderator
+    (`is_moderator`; the admin's delete page and bulk action come here too);
+    anyone else gets PermissionDenied.
 
-    Its open highlights are withdrawn first, so no public story outlives it.
+    Its open highlights are withdrawn first, so no public story outlives it, and
+    the people they name and comms are told (`highlights_withdraw_for_win`).
     Files are removed after the transaction commits, so a failed delete loses nothing.
     """
-    if user.pk != win.author_id:
+    if user.pk != win.author_id and not is_moderator(user):
         raise PermissionDenied(_("Only the author can delete this win."))
     files = [f for f in (win.image, win.thumbnail) if f]
     with transaction.atomic():
-        highlights_withdraw_for_win(win=win, by=user)
+        highlights_withdraw_for_win(win=win, by=user, reason=str(_("Deleted by moderators.")))
         win.delete()
 
         def remove_files() -> None:
@@ -468,24 +471,84 @@ def report_create(
 
 @transaction.atomic
 def content_hide(*, report: Report, moderator: User, reason: str) -> None:
-    """Hide the reported win or comment for everyone but staff and its author.
+    """Hide the reported win or comment (`win_hide`, `comment_hide`), with
+    `reason`, or the report's reason when none is given."""
+    reason = reason.strip() or str(report.get_reason_display())
+    if report.win is not None:
+        win_hide(win=report.win, moderator=moderator, reason=reason)
+    else:
+        comment_hide(comment=report.comment, moderator=moderator, reason=reason)
 
-    Every open report about the same content is resolved with it.
-    """
-    if not moderator.is_staff:
+
+def _require_moderator(user: User) -> None:
+    if not is_moderator(user):
         raise PermissionDenied(_("Only moderators can hide content."))
-    target = report.win or report.comment
-    target.is_hidden = True
-    target.hidden_reason = reason.strip() or str(report.get_reason_display())
-    target.save(update_fields=["is_hidden", "hidden_reason"])
-    same = Report.objects.filter(status=Report.Status.OPEN)
-    same = same.filter(win=report.win) if report.win else same.filter(comment=report.comment)
-    same.update(status=Report.Status.HIDDEN, resolved_at=timezone.now(), resolved_by=moderator)
+
+
+def _resolve_reports(*, moderator: User, **target: Win | Comment) -> None:
+    """Every open report about the content hidden is resolved with it."""
+    Report.objects.filter(status=Report.Status.OPEN, **target).update(
+        status=Report.Status.HIDDEN, resolved_at=timezone.now(), resolved_by=moderator
+    )
+
+
+@transaction.atomic
+def win_hide(*, win: Win, moderator: User, reason: str) -> None:
+    """Hide a win from everyone but moderators and its author, who sees `reason`.
+
+    From the reports, the win's page in the admin, or anywhere else: its open
+    reports are resolved, and its public stories are withdrawn at once, the
+    people they name and comms told (`highlights_withdraw_for_win`, with the
+    reason in the highlight's history). Hiding a hidden win again only changes
+    the reason. Moderators only (`is_moderator`; PermissionDenied otherwise).
+    """
+    _require_moderator(moderator)
+    win.is_hidden = True
+    win.hidden_reason = reason.strip()[:250]
+    win.save(update_fields=["is_hidden", "hidden_reason"])
+    _resolve_reports(moderator=moderator, win=win)
+    if win.hidden_reason:
+        why = _("Hidden by moderators: %(reason)s") % {"reason": win.hidden_reason}
+    else:
+        why = _("Hidden by moderators.")
+    highlights_withdraw_for_win(win=win, by=moderator, reason=why)
+
+
+@transaction.atomic
+def win_unhide(*, win: Win, moderator: User) -> None:
+    """Show a hidden win again. A story withdrawn when it was hidden stays
+    withdrawn: comms may propose it again. Moderators only (PermissionDenied)."""
+    _require_moderator(moderator)
+    win.is_hidden = False
+    win.hidden_reason = ""
+    win.save(update_fields=["is_hidden", "hidden_reason"])
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, moderator: User, reason: str) -> None:
+    """Hide a comment from everyone but its author, who sees `reason`; its open
+    reports are resolved. A public story never quotes a comment (it is made
+    from the win's text, `feed.highlights.highlight_propose`), so none changes.
+    Moderators only (`is_moderator`; PermissionDenied otherwise)."""
+    _require_moderator(moderator)
+    comment.is_hidden = True
+    comment.hidden_reason = reason.strip()[:250]
+    comment.save(update_fields=["is_hidden", "hidden_reason"])
+    _resolve_reports(moderator=moderator, comment=comment)
+
+
+@transaction.atomic
+def comment_unhide(*, comment: Comment, moderator: User) -> None:
+    """Show a hidden comment again. Moderators only (PermissionDenied)."""
+    _require_moderator(moderator)
+    comment.is_hidden = False
+    comment.hidden_reason = ""
+    comment.save(update_fields=["is_hidden", "hidden_reason"])
 
 
 def report_dismiss(*, report: Report, moderator: User) -> None:
-    """Close a report without hiding anything."""
-    if not moderator.is_staff:
+    """Close a report without hiding anything. Moderators only (PermissionDenied)."""
+    if not is_moderator(moderator):
         raise PermissionDenied(_("Only moderators can dismiss reports."))
     Report.objects.filter(pk=report.pk, status=Report.Status.OPEN).update(
         status=Report.Status.DISMISSED, resolved_at=timezone.now(), resolved_by=moderator

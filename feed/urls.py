@@ -18,6 +18,11 @@ urlpatterns = [
     path("comments/<int:pk>/report/", reports.report_comment, name="report_comment"),
     path("wins/consent/<int:consent_id>/", consent.consent_page, name="consent"),
     path(
+        "wins/consent/<int:consent_id>/withdraw/",
+        consent.consent_withdraw_view,
+        name="consent_withdraw",
+    ),
+    path(
         "wins/<int:win_id>/highlight/withdraw/",
         consent.highlight_withdraw_view,
         name="highlight_withdraw",

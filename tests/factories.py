@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import factory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Permission
 
 from accounts.models import Team, User
 
@@ -91,6 +92,22 @@ def comms_user(**kwargs) -> User:
         )
     person = UserFactory(is_staff=True, **kwargs)
     person.groups.add(group)
+    return person
+
+
+def moderator_user(**kwargs) -> User:
+    """Staff with the moderation permission (`feed.models.MODERATION_PERMISSION`)
+    and the admin's pages of wins and comments (deleting a win deletes its comments,
+    reports and notifications too), as a moderators' group would have."""
+    person = UserFactory(is_staff=True, **kwargs)
+    person.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="feed",
+            codename__in=["change_report", "view_report", "delete_report", "view_win",
+                          "change_win", "delete_win", "view_comment", "change_comment",
+                          "delete_comment", "delete_notification"],
+        )
+    )  # fmt: skip
     return person
 
 

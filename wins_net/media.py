@@ -46,6 +46,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 
 from accounts.models import User
+from feed.highlight_selectors import PUBLIC, highlights_for_staff
 from feed.highlights import is_comms
 from feed.models import Consent, Highlight, Win
 
@@ -153,11 +154,11 @@ def media_access(*, user, name: str) -> MediaAccess | None:
         return None
     folder = match["folder"]
     if folder == "highlights":
-        if Highlight.objects.filter(image=name, status=Highlight.Status.PUBLISHED).exists():
+        if Highlight.objects.filter(PUBLIC, image=name).exists():
             return MediaAccess.PUBLIC
         if not _signed_in(user):
             return None
-        if is_comms(user) and Highlight.objects.filter(image=name).exists():
+        if is_comms(user) and highlights_for_staff(user=user).filter(image=name).exists():
             return MediaAccess.PRIVATE
         asked = Consent.objects.filter(
             person_id=user.pk, image=name, highlight__status__in=Highlight.OPEN_STATUSES

@@ -60,7 +60,27 @@ def notification_text(notification: Notification) -> tuple[str, dict[str, object
         return gettext("%(name)s asked for your consent to publish your win"), values
     if kind == NotificationKind.CONSENT_ANSWER:
         return _consent_answer_text(notification, values)
+    if kind == NotificationKind.STORY_WITHDRAWN:
+        return _story_withdrawn_text(notification, values)
     return str(notification.get_kind_display()), {}
+
+
+def _story_withdrawn_text(
+    notification: Notification, values: dict[str, object]
+) -> tuple[str, dict[str, object]]:
+    """A public story taken down with its win: by its author (the `actor`), or by
+    moderators (no actor). The title is set by `notification_selectors.stories_withdrawn`."""
+    title = getattr(notification, "story_title", None)
+    if title is None:
+        return gettext("A public story was taken down with its win"), {}
+    values["title"] = title
+    if notification.actor is None:
+        # Translators: moderators hid or deleted the win a public story told.
+        return gettext("“%(title)s” is no longer public: moderators took its win down"), {
+            "title": title
+        }
+    # Translators: the author deleted their win, or kept it for their team.
+    return gettext("“%(title)s” is no longer public: %(name)s took the win back"), values
 
 
 def _consent_answer_text(

@@ -1,6 +1,6 @@
 """
 The people a highlight names answer for themselves: the consent page, and
-withdrawing from a win's page.
+withdrawing from it or from a win's page.
 
 Each view only turns the request into a call to `feed.highlights`; what may be
 done, by whom and when is decided there, and its refusals are shown as messages.
@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from feed.access import access_consent, access_win
-from feed.consent_selectors import consent_changed, open_highlight_for
+from feed.consent_selectors import (
+    can_withdraw,
+    consent_changed,
+    consent_win,
+    open_highlight_for,
+)
 from feed.highlights import consent_answer, highlight_withdraw
 from feed.models import CONSENT_MESSAGE_MAX_LENGTH, Consent, Highlight
 
@@ -103,9 +108,35 @@ def consent_page(request: HttpRequest, consent_id: int) -> HttpResponse:
         "changed": is_pending and consent_changed(consent=consent),
         "image_url": image_url,
         "scope": [SCOPE_LABELS.get(place, place) for place in consent.scope],
-        "win": consent.highlight.win,
+        # Linked only while the person may still open it (not once deleted or hidden).
+        "win": consent_win(consent=consent, user=request.user),
+        "can_withdraw": can_withdraw(consent=consent),
+        "is_stopped": not consent.highlight.is_open,
     }
     return render(request, "feed/consent.html", context, status=status)
+
+
+@login_required
+@require_POST
+def consent_withdraw_view(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """Withdraw from the consent page: the person asked stops the story at once,
+    whether or not they can still open its win (deleted, hidden, out of reach).
+    404 for anyone but that person, as the page is."""
+    consent = access_consent(user=request.user, pk=consent_id)
+    try:
+        highlight_withdraw(
+            highlight=consent.highlight,
+            by=request.user,
+            reason=request.POST.get("reason", "")[:CONSENT_MESSAGE_MAX_LENGTH],
+        )
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, _error_text(refused))
+    else:
+        messages.success(
+            request,
+            _("You withdrew your consent. The story is no longer public, and will not be."),
+        )
+    return redirect("feed:consent", consent_id=consent.pk)
 
 
 @login_required

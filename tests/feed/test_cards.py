@@ -18,7 +18,7 @@ from accounts.services.people_import import PersonRow, people_import
 from accounts.services.profiles import user_update_profile
 from feed import selectors, services
 from feed.models import Credit, Report, Tag, Win
-from tests.factories import TeamFactory, UserFactory, WinFactory
+from tests.factories import TeamFactory, UserFactory, WinFactory, moderator_user
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_a_comment_hidden_by_moderators_leaves_the_cached_card(team, win):
     luis, _ = reader("Luis", team)
     comment = services.comment_create(win=win, author=luis, body="Something rude here")
     _marta, marta_client = reader("Marta", team)
-    moderator = UserFactory(is_staff=True)
+    moderator = moderator_user()
     assert "Something rude here" in card(feed(marta_client), win)
 
     report = services.report_create(reporter=moderator, reason=Report.Reason.OTHER, comment=comment)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from feed import services
 from feed.models import Comment, Report, Win
 from feed.search import win_search_vector_update
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import TeamFactory, UserFactory, moderator_user
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_a_closed_report_can_be_followed_by_a_new_one(client, world):
     client.force_login(world["reader"])
     url = report_win_url(world["win"])
     client.post(url, {"reason": "inaccurate"})
-    services.report_dismiss(report=Report.objects.get(), moderator=UserFactory(is_staff=True))
+    services.report_dismiss(report=Report.objects.get(), moderator=moderator_user())
     client.post(url, {"reason": "other"})
     assert Report.objects.filter(status="open").count() == 1
     assert Report.objects.count() == 2

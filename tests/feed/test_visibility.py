@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from feed.models import Win
-from tests.factories import TeamFactory, UserFactory, WinFactory
+from tests.factories import TeamFactory, UserFactory, WinFactory, moderator_user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,8 @@ def world():
         "outsider": UserFactory(team=sales),
         "teamless": UserFactory(team=None),
         "staff_outsider": UserFactory(team=sales, is_staff=True),
+        "moderator": moderator_user(team=sales),
+        "superuser": UserFactory(team=sales, is_staff=True, is_superuser=True),
         "public": WinFactory(author=author, visibility="everyone"),
         "team_only": WinFactory(author=author, visibility="team"),
         "hidden": WinFactory(author=author, is_hidden=True, hidden_reason="Confidential"),
@@ -38,7 +40,10 @@ def _visible(user) -> set[int]:
         ("teammate", {"public", "team_only"}),
         ("outsider", {"public"}),
         ("teamless", {"public"}),
-        ("staff_outsider", {"public", "hidden"}),
+        # Staff see hidden wins only when they moderate (`feed.change_report`).
+        ("staff_outsider", {"public"}),
+        ("moderator", {"public", "hidden"}),
+        ("superuser", {"public", "hidden"}),
     ],
 )
 def test_who_sees_which_win(world, viewer, sees):
