@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -101,6 +102,16 @@ def _celery_in_process(request):
     app.set_current()
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in a person's language leaves that language active in the thread
+    (the middleware activates it and nothing deactivates it): each test starts,
+    and ends, in the default language."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,7 @@ from feed.images import avatar_file
 from feed.models import Email, Report, Win
 from feed.photos import photo_files
 from feed.services import content_hide, report_create, win_create, win_delete, win_update
-from tests.factories import TeamFactory, UserFactory, comms_user
+from tests.factories import TeamFactory, UserFactory, comms_user, moderator_user
 from tests.feed.notifications.digest_helpers import (
     LAST_WEEK,
     in_last_week,
@@ -58,7 +58,7 @@ def people():
         "author": UserFactory(name="Ana García", team=care),
         "colleague": UserFactory(name="Luis Pérez", team=care),
         "outsider": UserFactory(name="Eva Ruiz", team=TeamFactory(name="Finance")),
-        "moderator": UserFactory(name="Mo Derator", is_staff=True),
+        "moderator": moderator_user(name="Mo Derator"),
     }
 
 

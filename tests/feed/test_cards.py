@@ -309,7 +309,7 @@ def test_a_win_hidden_between_the_feeds_two_queries_is_not_shown(monkeypatch, te
     and the rest of the page is there."""
     other = services.win_create(author=win.author, body="Another good day", visibility="everyone")
     _marta, marta_client = reader("Marta", team)
-    moderator = UserFactory(is_staff=True)
+    moderator = moderator_user()
 
     def hide() -> None:
         report = services.report_create(reporter=moderator, reason=Report.Reason.OTHER, win=win)
