@@ -63,7 +63,7 @@ class ProfileForm(forms.Form):
 
     # As on the page: the photo last, so that a browser sends everything else before
     # it (see wins_net/uploads.py).
-    field_order = ["name", "job_title", "team", "language", "time_zone", "avatar", "remove_avatar"]
+    field_order = ["name", "job_title", "language", "time_zone", "avatar", "remove_avatar"]
 
     name = forms.CharField(
         label=_("Display name"),

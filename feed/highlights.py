@@ -747,13 +747,13 @@ def _withdraw(highlight: Highlight, *, by: User | None, named: bool, reason: str
     _event(highlight, actor=by, action=Action.WITHDRAWN, before=before, note=reason)
 
 
-def highlights_withdraw_for_win(*, win: Win, by: User, reason: str = "") -> int:
+def highlights_withdraw_for_win(*, win: Win, by: User, reason: str) -> int:
     """Withdraw the open highlights of a win that stops being public: a public
     story never outlives the win it tells, nor shows one that moderators took down.
 
     `by` is the win's author taking it back (deleting it, or keeping it for the
-    team), or a moderator hiding or deleting it; `reason` says why (for a
-    moderator; the author's is given). The highlight event records both; a
+    team), or a moderator hiding or deleting it; `reason` says why, as the
+    caller knows it. The highlight event records both; a
     published story leaves its page (410), the feeds and its share image at
     once. The people it named, once asked, and comms (who proposed it, or every
     comms member when that person is gone) are told in the bell and by email
@@ -763,8 +763,6 @@ def highlights_withdraw_for_win(*, win: Win, by: User, reason: str = "") -> int:
     Call it inside the transaction of that change; returns how many were withdrawn.
     """
     by_author = by.pk == win.author_id
-    if by_author:
-        reason = str(_("The author took the win back."))
     withdrawn = 0
     for highlight in Highlight.objects.filter(win=win, status__in=Highlight.OPEN_STATUSES):
         _locked(highlight)

@@ -21,6 +21,8 @@ from accounts.models import NotificationKind
 # Long enough for a paragraph and a link, short enough to post in thirty seconds.
 WIN_BODY_MAX_LENGTH = 1000
 COMMENT_BODY_MAX_LENGTH = 1000
+# What moderators write when hiding a win or a comment.
+HIDDEN_REASON_MAX_LENGTH = 250
 
 
 class Tag(models.Model):
@@ -143,7 +145,9 @@ class Win(models.Model):
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
 
     is_hidden = models.BooleanField(_("hidden by moderators"), default=False)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=250, blank=True)
+    hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
+    )
     # Goes up with every change to what the win's card shows (`feed.cards`): a card
     # cached under an older revision is never looked up again.
     revision = models.PositiveIntegerField(default=0, editable=False)
@@ -238,7 +242,9 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in_comments"
     )
     is_hidden = models.BooleanField(_("hidden by moderators"), default=False)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=250, blank=True)
+    hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
+    )
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
 
     class Meta:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -165,14 +166,17 @@ def email_unsubscribe(*, user: User, email_kind: str) -> UnsubscribeChanges:
 
 
 @transaction.atomic
-def email_unsubscribe_undo(*, user: User, changes: UnsubscribeChanges) -> list[str]:
+def email_unsubscribe_undo(
+    *, user: User, changes: UnsubscribeChanges, made_at: datetime | None = None
+) -> list[str]:
     """Put back exactly what one unsubscribe changed (`changes`, as
-    `email_unsubscribe` returned them), and nothing else. Idempotent.
+    `email_unsubscribe` returned them, at `made_at`), and nothing else. Idempotent.
 
     Each kind gets back the person's choice from before, or (when they had made
-    none) follows its default again. A kind that is no longer off was changed
-    since, on the preferences page or by another undo: it is left as it is.
-    Returns the kinds put back.
+    none) follows its default again. A kind that is no longer off, or was set
+    again after `made_at` (on the preferences page, by another unsubscribe), was
+    changed since: it is left as it is, so an old Undo button sent again from
+    the browser's history undoes nothing newer. Returns the kinds put back.
     """
     rows = {
         row.kind: row
@@ -185,6 +189,8 @@ def email_unsubscribe_undo(*, user: User, changes: UnsubscribeChanges) -> list[s
         row = rows.get(kind)
         if row is None or row.cadence != Cadence.NEVER:
             continue
+        if made_at is not None and row.updated_at > made_at:
+            continue
         if before is None:
             row.delete()
         else:
@@ -196,24 +202,30 @@ def email_unsubscribe_undo(*, user: User, changes: UnsubscribeChanges) -> list[s
 def unsubscribe_undo_token(*, user: User, email_kind: str, changes: UnsubscribeChanges) -> str:
     """A signed token carrying what one unsubscribe from `email_kind` changed,
     for its Undo button; valid only with that person's unsubscribe link."""
-    return signing.dumps(
-        {"u": user.pk, "k": email_kind, "c": changes}, salt=UNSUBSCRIBE_UNDO_SALT, compress=True
-    )
+    data = {"u": user.pk, "k": email_kind, "c": changes, "t": timezone.now().isoformat()}
+    return signing.dumps(data, salt=UNSUBSCRIBE_UNDO_SALT, compress=True)
 
 
-def unsubscribe_undo_read(*, token: str, user: User, email_kind: str) -> UnsubscribeChanges:
-    """The changes an undo token carries. Raises signing.BadSignature for a token
+def unsubscribe_undo_read(
+    *, token: str, user: User, email_kind: str
+) -> tuple[UnsubscribeChanges, datetime]:
+    """The changes an undo token carries, and when they were made. Raises
+    signing.BadSignature for a token
     not made here, made for another person or kind of email, or naming kinds or
     cadences that kind of email cannot have changed."""
     data = signing.loads(token, salt=UNSUBSCRIBE_UNDO_SALT)
     changes = data.get("c")
     if data.get("u") != user.pk or data.get("k") != email_kind or not isinstance(changes, dict):
         raise signing.BadSignature("Not this link's undo")
+    try:
+        made_at = datetime.fromisoformat(data["t"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise signing.BadSignature("No time in this undo") from error
     allowed = _kinds_an_email_may_stand_for(email_kind)
     for kind, before in changes.items():
         if kind not in allowed or before not in (None, *Cadence.values):
             raise signing.BadSignature("Not a change this link made")
-    return changes
+    return changes, made_at
 
 
 # --------------------------------------------------------------------------

@@ -28,7 +28,16 @@ from accounts.models import User
 from feed.files import files_delete, files_removed_on_error
 from feed.highlights import highlights_withdraw_for_win
 from feed.images import decode_upload
-from feed.models import Comment, Credit, Reaction, Report, Tag, Win, is_moderator
+from feed.models import (
+    HIDDEN_REASON_MAX_LENGTH,
+    Comment,
+    Credit,
+    Reaction,
+    Report,
+    Tag,
+    Win,
+    is_moderator,
+)
 from feed.notifications import notify_comment, notify_credits, notify_reaction
 from feed.photos import photo_files
 from feed.search import win_search_vector_update
@@ -227,7 +236,9 @@ def win_update(
         win.visibility = visibility
         win.team_id = editor.team_id
         if visibility == Win.Visibility.TEAM:
-            highlights_withdraw_for_win(win=win, by=editor)
+            highlights_withdraw_for_win(
+                win=win, by=editor, reason=str(_("The author took the win back."))
+            )
     if image_alt is not None:
         win.image_alt = image_alt.strip()
     win.edited_at = timezone.now()
@@ -262,10 +273,15 @@ def win_delete(*, win: Win, user: User) -> None:
     Files are removed after the transaction commits, so a failed delete loses nothing.
     """
     if user.pk != win.author_id and not is_moderator(user):
-        raise PermissionDenied(_("Only the author can delete this win."))
+        raise PermissionDenied(_("Only its author or a moderator can delete this win."))
     files = [f for f in (win.image, win.thumbnail) if f]
     with transaction.atomic():
-        highlights_withdraw_for_win(win=win, by=user, reason=str(_("Deleted by moderators.")))
+        reason = (
+            _("The author took the win back.")
+            if user.pk == win.author_id
+            else _("Deleted by moderators.")
+        )
+        highlights_withdraw_for_win(win=win, by=user, reason=str(reason))
         win.delete()
 
         def remove_files() -> None:
@@ -504,7 +520,7 @@ def win_hide(*, win: Win, moderator: User, reason: str) -> None:
     """
     _require_moderator(moderator)
     win.is_hidden = True
-    win.hidden_reason = reason.strip()[:250]
+    win.hidden_reason = reason.strip()[:HIDDEN_REASON_MAX_LENGTH]
     win.save(update_fields=["is_hidden", "hidden_reason"])
     _resolve_reports(moderator=moderator, win=win)
     if win.hidden_reason:
@@ -532,7 +548,7 @@ def comment_hide(*, comment: Comment, moderator: User, reason: str) -> None:
     Moderators only (`is_moderator`; PermissionDenied otherwise)."""
     _require_moderator(moderator)
     comment.is_hidden = True
-    comment.hidden_reason = reason.strip()[:250]
+    comment.hidden_reason = reason.strip()[:HIDDEN_REASON_MAX_LENGTH]
     comment.save(update_fields=["is_hidden", "hidden_reason"])
     _resolve_reports(moderator=moderator, comment=comment)
 

@@ -97,7 +97,8 @@ def consent_page(request: HttpRequest, consent_id: int) -> HttpResponse:
     is_pending = consent.answer == Consent.Answer.PENDING
     is_expired = is_pending and consent.expires_at <= timezone.now()
     image_url = ""
-    if consent.image:
+    # The image is served only while the story is open (wins_net/media.py).
+    if consent.image and consent.highlight.is_open:
         image_url = Highlight._meta.get_field("image").storage.url(consent.image)
     context = {
         "consent": consent,
@@ -116,16 +117,12 @@ def consent_page(request: HttpRequest, consent_id: int) -> HttpResponse:
     return render(request, "feed/consent.html", context, status=status)
 
 
-@login_required
-@require_POST
-def consent_withdraw_view(request: HttpRequest, consent_id: int) -> HttpResponse:
-    """Withdraw from the consent page: the person asked stops the story at once,
-    whether or not they can still open its win (deleted, hidden, out of reach).
-    404 for anyone but that person, as the page is."""
-    consent = access_consent(user=request.user, pk=consent_id)
+def _withdraw(request: HttpRequest, highlight: Highlight) -> None:
+    """Withdraw the viewer's consent to `highlight`, with the reason they gave,
+    and say how it went in a message."""
     try:
         highlight_withdraw(
-            highlight=consent.highlight,
+            highlight=highlight,
             by=request.user,
             reason=request.POST.get("reason", "")[:CONSENT_MESSAGE_MAX_LENGTH],
         )
@@ -136,6 +133,16 @@ def consent_withdraw_view(request: HttpRequest, consent_id: int) -> HttpResponse
             request,
             _("You withdrew your consent. The story is no longer public, and will not be."),
         )
+
+
+@login_required
+@require_POST
+def consent_withdraw_view(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """Withdraw from the consent page: the person asked stops the story at once,
+    whether or not they can still open its win (deleted, hidden, out of reach).
+    404 for anyone but that person, as the page is."""
+    consent = access_consent(user=request.user, pk=consent_id)
+    _withdraw(request, consent.highlight)
     return redirect("feed:consent", consent_id=consent.pk)
 
 
@@ -149,17 +156,5 @@ def highlight_withdraw_view(request: HttpRequest, win_id: int) -> HttpResponse:
     found = open_highlight_for(win=win, user=request.user)
     if found is None:
         raise Http404
-    try:
-        highlight_withdraw(
-            highlight=found.highlight,
-            by=request.user,
-            reason=request.POST.get("reason", "")[:CONSENT_MESSAGE_MAX_LENGTH],
-        )
-    except (ValidationError, PermissionDenied) as refused:
-        messages.error(request, _error_text(refused))
-    else:
-        messages.success(
-            request,
-            _("You withdrew your consent. The story is no longer public, and will not be."),
-        )
+    _withdraw(request, found.highlight)
     return redirect(win.get_absolute_url())

@@ -292,12 +292,12 @@ def _unsubscribe_form(request: HttpRequest, *, person: User, email_kind: str) ->
     if request.POST.get("action") != UNDO:
         return _unsubscribed(request, person=person, email_kind=email_kind)
     try:
-        changes = unsubscribe_undo_read(
+        changes, made_at = unsubscribe_undo_read(
             token=request.POST.get("undo", ""), user=person, email_kind=email_kind
         )
     except signing.BadSignature:
         return _invalid_link(request)
-    restored = email_unsubscribe_undo(user=person, changes=changes)
+    restored = email_unsubscribe_undo(user=person, changes=changes, made_at=made_at)
     return _unsubscribe_page(request, email_kind=email_kind, state=ON, kinds=restored)
 
 

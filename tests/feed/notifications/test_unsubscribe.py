@@ -299,6 +299,20 @@ def test_undo_leaves_alone_what_was_changed_since(client, person):
     assert cadence_for(user=person, kind=NotificationKind.REACTION) == Cadence.WEEKLY
 
 
+def test_an_old_undo_sent_again_leaves_a_later_choice_alone(client, person):
+    """Undo, then "never" chosen on the preferences page, then the old Undo button
+    sent again from the browser's history: the later choice stands."""
+    url = url_for(person, Email.Kind.MENTION)
+    unsubscribed = unsubscribe(client, url)
+    undo(client, url, unsubscribed)
+    preference_set(user=person, kind=NotificationKind.MENTION, cadence=Cadence.NEVER)
+
+    again = undo(client, url, unsubscribed)
+
+    assert cadence_for(user=person, kind=NotificationKind.MENTION) == Cadence.NEVER
+    assert "Nothing was turned back on" in text_of(again)
+
+
 def test_undo_of_the_digest_keeps_its_scope(client, person):
     preference_set(
         user=person,
