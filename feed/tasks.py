@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.db import transaction
 
+from accounts.models import User
 from feed import delivery
+from feed.invitations import invitations_record
 from feed.services import win_image_fail
 from feed.services import win_image_process as win_image_process_service
 from feed.services import win_images_sweep as win_images_sweep_service
@@ -99,3 +102,16 @@ def consents_remind_and_expire() -> dict[str, int]:
 
     result = sweep()
     return {"reminded": result.reminded, "expired": result.expired}
+
+
+# Before invitations went through the ledger, the people import queued one
+# `accounts.invitation_send` task per person. A message of that name still
+# waiting in the broker when this release starts is recorded in the ledger
+# instead of being dropped as unknown: one invitation, as for any import.
+@shared_task(name="accounts.invitation_send")
+def invitation_send(user_id: int) -> None:
+    """Record the invitation of a person imported before the ledger sent them."""
+    with transaction.atomic():
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if user is not None:
+            invitations_record(users=[user])

@@ -21,7 +21,7 @@ from kombu.exceptions import OperationalError
 from accounts.models import User
 from feed import delivery
 from feed.models import Email
-from feed.tasks import emails_send
+from feed.tasks import emails_send, invitation_send
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +188,18 @@ def test_a_broker_that_is_down_loses_no_one(tmp_path, monkeypatch, settings):
         "ana@example.com",
         "bea@example.com",
     ]
+
+
+def test_a_task_queued_before_the_ledger_still_invites_once(django_capture_on_commit_callbacks):
+    """A message of the old `accounts.invitation_send` task, left in the broker
+    by the previous release, records one invitation in the ledger, which sends it."""
+    person = UserFactory(password=None, last_login=None)
+    person.set_unusable_password()
+    person.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send.delay(person.pk)
+        invitation_send.delay(person.pk)
+
+    assert Email.objects.filter(recipient=person, kind=Email.Kind.INVITATION).count() == 1
+    assert [message.to for message in mail.outbox] == [[person.email]]
