@@ -29,6 +29,7 @@ Three parts, as in `feed.digests`:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -183,19 +184,26 @@ def comms_people() -> QuerySet[User]:
 
 
 def candidates_plan(
-    *, now: datetime | None = None, dry_run: bool = False, skipped: Counter | None = None
+    *,
+    now: datetime | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    skipped: Counter | None = None,
+    hand_over: Callable[[list[int]], object] | None = None,
 ) -> list[CandidatesPlan]:
     """Record last week's email of candidates for every comms person who is due.
 
-    Due: Monday 08:00 or later in the person's time zone (`weekly_due`). Left out
-    and counted in `skipped` by reason (`feed.digests.Skipped`): people who
-    turned it off, are not due yet, already have this week's row, or whose week
-    has no candidate. With `dry_run` nothing is written.
+    Due: Monday 08:00 or later in the person's time zone (`weekly_due`), or at
+    once with `force` (`send_candidates`). Left out and counted in `skipped` by
+    reason (`feed.digests.Skipped`): people who turned it off, are not due yet,
+    already have this week's row, or whose week has no candidate. With
+    `dry_run` nothing is written.
 
     Idempotent: a row exists once per person and week, so a second run records
     nothing. Comms staff are a handful, so all are planned in one transaction
-    and the new rows are handed to the workers after its commit (once the
-    caller's transaction commits, when there is one).
+    and the new rows are handed over after its commit: to `hand_over(ids)` when
+    given (`send_candidates` sends them in its own process), else to the
+    workers (once the caller's transaction commits, when there is one).
     """
     now = now or timezone.now()
     skipped = skipped if skipped is not None else Counter()
@@ -203,7 +211,7 @@ def candidates_plan(
     for person in comms_people():
         if person.candidates_cadence == Cadence.NEVER:
             skipped[Skipped.OFF] += 1
-        elif not weekly_due(time_zone=person.time_zone, now=now):
+        elif not force and not weekly_due(time_zone=person.time_zone, now=now):
             skipped[Skipped.NOT_DUE] += 1
         else:
             due.append((person, previous_week(time_zone=person.time_zone, now=now)))
@@ -249,6 +257,8 @@ def candidates_plan(
                     recorded=not dry_run,
                 )
             )
-        if ids:
+        if ids and hand_over is None:
             transaction.on_commit(partial(emails_enqueue, ids=ids), robust=True)
+    if ids and hand_over is not None:
+        hand_over(ids)
     return plans

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from email.utils import parseaddr
@@ -195,6 +196,21 @@ def emails_send(*, ids: Sequence[int], claimer: str) -> dict[str, int]:
     return counts
 
 
+def emails_send_here(*, ids: Sequence[int], claimer: str) -> Counter:
+    """Send the due rows among `ids` in this process, `BATCH_SIZE` per connection,
+    as the workers would (`emails_send`); returns the counts by outcome, added up.
+
+    For commands run by hand (`send_digests`, `send_candidates`) that send what
+    they recorded without waiting for a worker. Same guarantees as `emails_send`:
+    a row already sent, or claimed by a worker, is not sent again.
+    """
+    outcomes: Counter = Counter()
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH_SIZE):
+        outcomes.update(emails_send(ids=ids[start : start + BATCH_SIZE], claimer=claimer))
+    return outcomes
+
+
 def _claim(*, pk: int, claimer: str) -> Email | None:
     """Lock the row, check it is due and ours to send, count the attempt."""
     now = timezone.now()
@@ -267,14 +283,20 @@ def _retry_later(email: Email, error: BaseException) -> str:
     return outcome
 
 
-def emails_sweep() -> dict[str, int]:
+def emails_sweep(*, dry_run: bool = False) -> dict[str, int]:
     """Take back what was abandoned and hand over what waited too long.
 
     Rows `sending` for longer than the lease (their worker died and its task
     was lost) wait again, or fail when out of attempts. Pending rows due for
     longer than `EMAIL_SWEEP_GRACE_SECONDS` (never handed over because the
-    broker was down, or their task was lost) are handed over again. Safe to
-    run at any time and as often as wanted: sending claims each row.
+    broker was down, or their task was lost) are handed over again, at most
+    once per grace period: a row handed over less than that ago is still on its
+    way (a backlog behind busy workers is not queued again at every sweep).
+    Safe to run at any time and as often as wanted: sending claims each row,
+    and a second run right after the first hands over nothing. With `dry_run`
+    nothing is written or handed over: the counts say what would be. Returns
+    counts: `failed`, `taken_back`, `queued`. A broker that is down raises
+    (kombu's `OperationalError`) after the rows were taken back.
     """
     now = timezone.now()
     lease = timedelta(seconds=settings.EMAIL_SENDING_LEASE_SECONDS)
@@ -283,22 +305,32 @@ def emails_sweep() -> dict[str, int]:
         abandoned = Email.objects.select_for_update(skip_locked=True).filter(
             state=Email.State.SENDING, claimed_at__lt=now - lease
         )
-        given_up = abandoned.filter(attempts__gte=settings.EMAIL_MAX_ATTEMPTS).update(
-            state=Email.State.FAILED,
-            claimed_by="",
-            last_error="The worker stopped while sending it, too many times.",
+        worn_out = abandoned.filter(attempts__gte=settings.EMAIL_MAX_ATTEMPTS)
+        if dry_run:
+            given_up = worn_out.count()
+        else:
+            given_up = worn_out.update(
+                state=Email.State.FAILED,
+                claimed_by="",
+                last_error="The worker stopped while sending it, too many times.",
+            )
+        taken_back = list(
+            abandoned.exclude(attempts__gte=settings.EMAIL_MAX_ATTEMPTS).values_list(
+                "pk", flat=True
+            )
         )
-        taken_back = list(abandoned.values_list("pk", flat=True))
-        Email.objects.filter(pk__in=taken_back).update(
-            state=Email.State.PENDING, claimed_by="", next_attempt_at=now
-        )
+        if not dry_run:
+            Email.objects.filter(pk__in=taken_back).update(
+                state=Email.State.PENDING, claimed_by="", next_attempt_at=now
+            )
     waiting = list(
         Email.objects.filter(state=Email.State.PENDING, next_attempt_at__lte=now - grace)
+        .exclude(queued_at__gt=now - grace)
         .exclude(pk__in=taken_back)
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
-    if taken_back or waiting:
+    if (taken_back or waiting) and not dry_run:
         emails_enqueue(ids=[*taken_back, *waiting])
     return {"failed": given_up, "taken_back": len(taken_back), "queued": len(waiting)}
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -804,27 +804,46 @@ class ConsentSweep:
     expired: int
 
 
-def consents_remind_and_expire(*, now: datetime | None = None) -> ConsentSweep:
+def consents_remind_and_expire(
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ConsentSweep:
     """Remind once, halfway to expiry, the people who have not answered; expire
     the requests past `expires_at` (expired means no: the highlight is declined).
 
     Idempotent and safe beside itself: each request is locked and re-checked,
     a reminder is stamped in `reminded_at` and its email recorded once
-    (`c<id>-reminder`). Returns how many were reminded and expired.
+    (`c<id>-reminder`). Returns how many were reminded and expired; with
+    `dry_run` nothing is written and the counts are of what would be.
+    `progress(done, total)` is told after each request looked at.
     """
     now = now or timezone.now()
-    expired = 0
-    for consent_id in Consent.objects.filter(
-        answer=Answer.PENDING, expires_at__lte=now
-    ).values_list("pk", flat=True):
+    expiring = list(
+        Consent.objects.filter(answer=Answer.PENDING, expires_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    reminding = [
+        consent_id
+        for consent_id, asked_at, expires_at in Consent.objects.filter(
+            answer=Answer.PENDING, reminded_at__isnull=True, expires_at__gt=now
+        ).values_list("pk", "asked_at", "expires_at")
+        if asked_at + (expires_at - asked_at) / 2 <= now
+    ]
+    if dry_run:
+        return ConsentSweep(reminded=len(reminding), expired=len(expiring))
+    total = len(expiring) + len(reminding)
+    expired = reminded = 0
+    for done, consent_id in enumerate(expiring, start=1):
         expired += _expire(consent_id=consent_id, now=now)
-    reminded = 0
-    candidates = Consent.objects.filter(
-        answer=Answer.PENDING, reminded_at__isnull=True, expires_at__gt=now
-    ).values_list("pk", "asked_at", "expires_at")
-    for consent_id, asked_at, expires_at in candidates:
-        if asked_at + (expires_at - asked_at) / 2 <= now:
-            reminded += _remind(consent_id=consent_id, now=now)
+        if progress:
+            progress(done, total)
+    for done, consent_id in enumerate(reminding, start=len(expiring) + 1):
+        reminded += _remind(consent_id=consent_id, now=now)
+        if progress:
+            progress(done, total)
     return ConsentSweep(reminded=reminded, expired=expired)
 
 

@@ -369,7 +369,7 @@ class ImageSweep:
     given_up: list[int]
 
 
-def win_images_sweep(*, now: datetime | None = None) -> ImageSweep:
+def win_images_sweep(*, now: datetime | None = None, dry_run: bool = False) -> ImageSweep:
     """Rescue photos stuck in `processing` because their task was lost (the broker
     was down after the commit, a worker was killed).
 
@@ -383,7 +383,8 @@ def win_images_sweep(*, now: datetime | None = None) -> ImageSweep:
     Safe to repeat and to run beside the tasks: processing and failing both
     re-check the status under a lock, so a photo that was only slow is processed
     once. At most `WIN_IMAGE_SWEEP_BATCH` of each per run, the longest waiting
-    first. A broker that is down raises (the next sweep tries again).
+    first. A broker that is down raises (the next sweep tries again). With
+    `dry_run` nothing is queued or marked: the ids say what would be.
     """
     from feed.tasks import win_image_process  # tasks import this module
 
@@ -398,12 +399,14 @@ def win_images_sweep(*, now: datetime | None = None) -> ImageSweep:
     )
     hopeless = processing.filter(waiting_since__lte=now - give_up_after)
     given_up = list(hopeless[:WIN_IMAGE_SWEEP_BATCH])
-    for win_id in given_up:
-        win_image_fail(win_id=win_id)
     stuck = processing.filter(
         waiting_since__lte=now - stuck_after, waiting_since__gt=now - give_up_after
     )
     requeued = list(stuck[:WIN_IMAGE_SWEEP_BATCH])
+    if dry_run:
+        return ImageSweep(requeued=requeued, given_up=given_up)
+    for win_id in given_up:
+        win_image_fail(win_id=win_id)
     for win_id in requeued:
         win_image_process.delay(win_id)
     return ImageSweep(requeued=requeued, given_up=given_up)

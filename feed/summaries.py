@@ -9,6 +9,7 @@ nothing. (The manager digest is planned the same way in `feed.digests`.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -24,8 +25,22 @@ from feed.periods import daily_due, previous_day, previous_week, weekly_due
 LOOKBACK = timedelta(days=9)
 
 
-def summaries_plan(*, now: datetime | None = None) -> int:
-    """Record every daily and weekly summary that is due now; returns how many."""
+def summaries_plan(
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Record every daily and weekly summary that is due now; returns how many.
+
+    Due: from 08:00 in the person's time zone for yesterday's (`daily_due`), from
+    Monday 08:00 for last week's (`weekly_due`), for people who chose that cadence
+    and were told something in it. Idempotent: a row exists once per person, kind
+    and period, so a second run records nothing. Each row is handed to a worker
+    after its own commit. With `dry_run` nothing is written: the count is of the
+    summaries that would be recorded. `progress(done, total)` is told after each
+    person looked at.
+    """
     now = now or timezone.now()
     recorded = 0
     people = (
@@ -33,7 +48,8 @@ def summaries_plan(*, now: datetime | None = None) -> int:
         .distinct()
         .order_by("pk")
     )
-    for person in people.iterator(chunk_size=500):
+    total = people.count() if progress else 0
+    for done, person in enumerate(people.iterator(chunk_size=500), start=1):
         plans = []
         if daily_due(time_zone=person.time_zone, now=now):
             plans.append((Email.Kind.DAILY_SUMMARY, Cadence.DAILY, previous_day))
@@ -45,7 +61,12 @@ def summaries_plan(*, now: datetime | None = None) -> int:
                 continue
             if not summary_notifications(recipient=person, cadence=cadence, period=period):
                 continue
+            if dry_run:
+                recorded += 1
+                continue
             with transaction.atomic():
                 if email_record(recipient=person, kind=kind, period=period.key):
                     recorded += 1
+        if progress:
+            progress(done, total)
     return recorded

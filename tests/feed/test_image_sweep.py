@@ -7,9 +7,12 @@ Celery runs eagerly here, so a photo queued again is processed at once.
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 from PIL import Image
 
 from feed import photos, services, tasks
@@ -173,3 +176,59 @@ def test_the_periodic_task_calls_the_sweep(lost, django_capture_on_commit_callba
 def test_a_sweep_with_nothing_to_do_is_two_queries(django_assert_num_queries):
     with django_assert_num_queries(2):
         services.win_images_sweep()
+
+
+# --------------------------------------------------------------------------
+# By hand: `manage.py sweep_win_images`
+# --------------------------------------------------------------------------
+def sweep_win_images(*args: str) -> str:
+    out = StringIO()
+    call_command("sweep_win_images", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_the_command_processes_stuck_photos_and_gives_up_on_hopeless_ones(
+    lost, django_capture_on_commit_callbacks
+):
+    """The beat sweep by hand: a photo stuck 20 minutes is processed (eager here), one
+    stuck for days fails and its win stays; a second run finds nothing."""
+    stuck = lost(minutes=20)
+    hopeless = lost(minutes=3 * 24 * 60)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = sweep_win_images()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = sweep_win_images()
+
+    assert f"queued again: wins {stuck.pk}" in first
+    assert f"given up on: wins {hopeless.pk}" in first
+    assert "Done: 1 photo queued again, 1 given up on" in first
+    assert "Done: 0 photos queued again, 0 given up on" in second
+    assert status(stuck) == Win.ImageStatus.READY
+    assert status(hopeless) == Win.ImageStatus.FAILED
+    assert Win.objects.filter(pk=hopeless.pk).exists()
+
+
+def test_the_command_dry_run_lists_the_wins_and_changes_nothing(lost, queued):
+    stuck = lost(minutes=20)
+    hopeless = lost(minutes=3 * 24 * 60)
+
+    output = sweep_win_images("--dry-run")
+
+    assert f"queued again would be: wins {stuck.pk}" in output
+    assert f"given up on would be: wins {hopeless.pk}" in output
+    assert "Dry run: 1 photo would be queued again, 1 would be given up on" in output
+    assert queued == []
+    assert status(stuck) == status(hopeless) == Win.ImageStatus.PROCESSING
+
+
+def test_the_command_says_so_when_the_broker_is_down(lost, monkeypatch):
+    stuck = lost(minutes=20)
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.win_image_process, "delay", broker_down)
+    with pytest.raises(CommandError, match="The Celery broker did not answer"):
+        sweep_win_images()
+    assert status(stuck) == Win.ImageStatus.PROCESSING

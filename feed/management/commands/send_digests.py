@@ -30,6 +30,8 @@ class Command(BaseCommand):
         "Record and send last week's digest for every manager now, whatever the day. "
         "Safe to run twice. --dry-run only prints who would get what."
     )
+    # The periodic task that calls the same service (tests/feed/test_periodic_commands.py).
+    beat_task = "feed.digests_plan"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -51,9 +53,7 @@ class Command(BaseCommand):
         claimer = f"send_digests-{os.getpid()}"
 
         def send_now(ids: list[int]) -> None:
-            for start in range(0, len(ids), delivery.BATCH_SIZE):
-                batch = ids[start : start + delivery.BATCH_SIZE]
-                outcomes.update(delivery.emails_send(ids=batch, claimer=claimer))
+            outcomes.update(delivery.emails_send_here(ids=ids, claimer=claimer))
 
         plans = digests_plan(
             force=True, dry_run=dry_run, progress=progress, skipped=skipped, hand_over=send_now

@@ -11,11 +11,13 @@ import html
 import re
 from collections import Counter
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Cadence, EmailPreference
@@ -26,6 +28,8 @@ from feed.emails import message_build
 from feed.highlights import COMMS_GROUP
 from feed.models import Email
 from feed.notifications import cadence_for, preference_set
+from feed.periods import previous_week
+from feed.tasks import candidates_plan as candidates_plan_task
 from tests.factories import HighlightFactory, TeamFactory, UserFactory, comms_user
 from tests.feed.notifications.digest_helpers import (
     LAST_WEEK,
@@ -305,3 +309,55 @@ def test_the_email_costs_the_same_queries_for_one_candidate_or_ten(
 def test_beat_plans_it_every_quarter_hour():
     entry = settings.CELERY_BEAT_SCHEDULE["candidates-plan"]
     assert entry == {"task": "feed.candidates_plan", "schedule": 15 * 60.0}
+
+
+# --------------------------------------------------------------------------
+# By hand: `manage.py send_candidates`
+# --------------------------------------------------------------------------
+def send_candidates(*args: str) -> str:
+    out = StringIO()
+    call_command("send_candidates", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def real_last_week(carla, ana) -> str:
+    """A win worth a story in the week before today, whatever the day."""
+    week = previous_week(time_zone=carla.time_zone)
+    win_at(ana, week.start + timedelta(hours=30), "Ana closed the Bilbao deal", reactions=3)
+    return week.key
+
+
+def test_send_candidates_records_and_sends_once_whatever_the_day(
+    carla, real_last_week, django_capture_on_commit_callbacks
+):
+    """The planner by hand, without waiting for Monday: sent in this process; a second
+    run records and sends nothing, and neither does beat afterwards."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send_candidates()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = send_candidates()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert candidates_plan_task.delay().get() == 0
+
+    assert f"{carla.email} (en, {MADRID}): week {real_last_week}, 1 candidate" in first
+    assert "Done: 1 email recorded, 1 sent" in first
+    assert "Done: 0 emails recorded, 0 sent; 1 already recorded" in second
+    rows = Email.objects.filter(kind=Email.Kind.CANDIDATES)
+    assert list(rows.values_list("recipient", "period", "state")) == [
+        (carla.pk, real_last_week, Email.State.SENT)
+    ]
+    (message,) = mail.outbox
+    assert message.to == [carla.email]
+
+
+def test_send_candidates_dry_run_prints_who_and_records_nothing(
+    carla, real_last_week, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        output = send_candidates("--dry-run")
+
+    assert f"{carla.email} (en, {MADRID}): week {real_last_week}, 1 candidate" in output
+    assert "Dry run: 1 email would be sent" in output
+    assert not Email.objects.exists()
+    assert mail.outbox == []

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from feed import highlights
 from feed.highlight_selectors import highlight_public, published_highlights
-from feed.models import Consent, Highlight, HighlightEvent, Notification, Win
+from feed.models import Consent, Email, Highlight, HighlightEvent, Notification, Win
 from feed.services import win_delete, win_update
 from tests.factories import WinFactory
 
@@ -327,3 +329,69 @@ def test_an_edit_that_keeps_the_win_public_leaves_the_story(published, author):
 
     published.refresh_from_db()
     assert published.status == Highlight.Status.PUBLISHED
+
+
+# --------------------------------------------------------------------------
+# By hand: `manage.py remind_and_expire_consents`
+# --------------------------------------------------------------------------
+def remind_and_expire_consents(*args: str) -> str:
+    out = StringIO()
+    call_command("remind_and_expire_consents", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def asked_days_ago(highlight, days: float) -> None:
+    """Time passes: the requests of `highlight` were made `days` ago."""
+    asked = timezone.now() - timedelta(days=days)
+    Consent.objects.filter(highlight=highlight).update(
+        asked_at=asked, expires_at=asked + timedelta(days=14)
+    )
+
+
+def test_the_command_reminds_once_halfway(
+    awaiting, author, credited, django_capture_on_commit_callbacks
+):
+    """The hourly sweep by hand: each person who has not answered is reminded once,
+    with a notification and an email; a second run sends nothing more."""
+    asked_days_ago(awaiting, 8)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = remind_and_expire_consents()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = remind_and_expire_consents()
+
+    assert "Done: 2 reminded, 0 expired" in first
+    assert "Done: 0 reminded, 0 expired" in second
+    for person in (author, credited):
+        consent = consent_of(awaiting, person)
+        assert consent.reminded_at is not None
+        reminders = person.emails.filter(period=f"c{consent.pk}-reminder")
+        assert reminders.count() == 1
+    assert awaiting.events.filter(action="consent_reminded").count() == 2
+
+
+def test_the_command_expires_what_nobody_answered(awaiting, django_capture_on_commit_callbacks):
+    asked_days_ago(awaiting, 15)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = remind_and_expire_consents()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = remind_and_expire_consents()
+
+    assert "Done: 0 reminded, 1 expired" in first  # the first declines; the other is closed
+    assert "Done: 0 reminded, 0 expired" in second
+    awaiting.refresh_from_db()
+    assert awaiting.status == "declined"
+    assert awaiting.events.filter(action="declined").count() == 1
+
+
+def test_the_command_dry_run_counts_and_changes_nothing(
+    awaiting, django_capture_on_commit_callbacks
+):
+    asked_days_ago(awaiting, 8)
+    emails = Email.objects.count()
+    events = awaiting.events.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        output = remind_and_expire_consents("--dry-run")
+
+    assert "Dry run: 2 would be reminded, 0 would expire" in output
+    assert not awaiting.consents.filter(reminded_at__isnull=False).exists()
+    assert (Email.objects.count(), awaiting.events.count()) == (emails, events)

@@ -13,11 +13,13 @@ import smtplib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -489,6 +491,112 @@ def test_the_sweep_then_the_worker_send_what_was_abandoned():
     email.refresh_from_db()
     assert email.state == Email.State.SENT
     assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def published(monkeypatch) -> list[list[int]]:
+    """The batches handed to the broker, which no worker picks up (rows are stamped
+    `queued_at` as they would be)."""
+    batches: list[list[int]] = []
+    monkeypatch.setattr(
+        emails_send, "apply_async", lambda args, countdown=None: batches.append(args[0])
+    )
+    return batches
+
+
+def test_a_row_handed_over_is_not_handed_over_again_within_the_grace(settings, published):
+    """A backlog behind busy workers is not queued again at every sweep, only once
+    the grace has passed since it was last handed over."""
+    now = timezone.now()
+    grace = timedelta(seconds=settings.EMAIL_SWEEP_GRACE_SECONDS)
+    waiting = _email(next_attempt_at=now - grace * 3, queued_at=now - grace / 2)
+    forgotten = _email(next_attempt_at=now - grace * 3, queued_at=now - grace * 2)
+
+    assert delivery.emails_sweep()["queued"] == 1
+    assert delivery.emails_sweep()["queued"] == 0
+    assert published == [[forgotten.pk]]
+    Email.objects.filter(pk=waiting.pk).update(queued_at=now - grace * 2)
+    assert delivery.emails_sweep()["queued"] == 1
+    assert published[-1] == [waiting.pk]
+
+
+def sweep_emails(*args: str) -> str:
+    out = StringIO()
+    call_command("sweep_emails", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def left_behind(settings) -> tuple[Email, Email]:
+    """A row a dead worker left `sending`, and one whose task never reached a worker."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.EMAIL_SENDING_LEASE_SECONDS)
+    grace = timedelta(seconds=settings.EMAIL_SWEEP_GRACE_SECONDS)
+    abandoned = _email(
+        state=Email.State.SENDING, claimed_by="dead", claimed_at=now - lease * 2, attempts=1
+    )
+    forgotten = _email(next_attempt_at=now - grace * 2)
+    return abandoned, forgotten
+
+
+def test_sweep_emails_hands_over_what_waited_and_it_is_sent_once(left_behind):
+    """`manage.py sweep_emails`: the beat sweep by hand; the workers (eager here) send
+    both rows, and a second run finds nothing to do."""
+    first = sweep_emails()
+    second = sweep_emails()
+
+    assert "Done: 1 abandoned taken back, 0 failed for good, 1 waiting handed to the workers" in (
+        first
+    )
+    assert "Done: 0 abandoned taken back, 0 failed for good, 0 waiting handed to the workers" in (
+        second
+    )
+    states = set(Email.objects.filter(pk__in=[e.pk for e in left_behind]).values_list("state"))
+    assert states == {(Email.State.SENT,)}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(e.recipient.email for e in left_behind)
+
+
+def test_sweep_emails_twice_hands_each_row_over_once(left_behind, published):
+    """With workers slow to pick them up, running it again right away queues nothing twice."""
+    abandoned, forgotten = left_behind
+    sweep_emails()
+    second = sweep_emails()
+
+    assert published == [[abandoned.pk, forgotten.pk]]
+    assert "0 waiting handed to the workers" in second
+
+
+def test_sweep_emails_dry_run_counts_and_changes_nothing(left_behind, enqueued, settings):
+    worn_out = _email(
+        state=Email.State.SENDING,
+        claimed_by="dead",
+        claimed_at=timezone.now() - timedelta(hours=1),
+        attempts=settings.EMAIL_MAX_ATTEMPTS,
+    )
+    before = list(Email.objects.order_by("pk").values())
+
+    output = sweep_emails("--dry-run")
+
+    assert (
+        "Dry run: 1 abandoned would be taken back, 1 would fail for good, 1 waiting would be "
+        "handed to the workers"
+    ) in output
+    assert list(Email.objects.order_by("pk").values()) == before
+    assert worn_out.pk in [row["id"] for row in before]
+    assert enqueued == []
+    assert mail.outbox == []
+
+
+def test_sweep_emails_says_so_when_the_broker_is_down(left_behind, monkeypatch):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(emails_send, "apply_async", broker_down)
+    with pytest.raises(CommandError, match="The Celery broker did not answer"):
+        sweep_emails()
+    abandoned, _forgotten = left_behind
+    abandoned.refresh_from_db()
+    assert abandoned.state == Email.State.PENDING  # taken back: the next sweep hands it over
 
 
 # --------------------------------------------------------------------------

@@ -13,12 +13,14 @@ import email
 import email.policy
 import re
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
+from io import StringIO
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -29,6 +31,7 @@ from feed.delivery import message_id_for
 from feed.emails import message_build
 from feed.models import Email, Notification, Win
 from feed.notifications import cadence_for, preference_set
+from feed.periods import daily_due, previous_day
 from feed.services import comment_create, reaction_toggle
 from feed.summaries import summaries_plan
 from tests.factories import TeamFactory, UserFactory, WinFactory
@@ -355,6 +358,61 @@ def test_the_summary_subject_is_in_spanish_for_a_spanish_speaker(
     assert message.subject == expected
     assert '<html lang="es">' in html_of(message)
     assert message.body.startswith("Hola, Bea:")
+
+
+def daily_due_zone() -> str:
+    """A time zone where yesterday's summary is due right now (08:00 or later there)."""
+    for name in ("Europe/Madrid", "Pacific/Kiritimati"):
+        if daily_due(time_zone=name):
+            return name
+    raise AssertionError("no zone is due")  # between them, one always is
+
+
+def plan_summaries(*args: str) -> str:
+    out = StringIO()
+    call_command("plan_summaries", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def told_yesterday(bea, ana, win) -> str:
+    """Bea, in a time zone whose morning has come, was told of a reaction yesterday."""
+    bea.time_zone = daily_due_zone()
+    bea.save(update_fields=["time_zone"])
+    reaction_toggle(win=win, user=ana, kind="clap")
+    yesterday = previous_day(time_zone=bea.time_zone).start + timedelta(hours=12)
+    Notification.objects.filter(recipient=bea).update(created_at=yesterday, updated_at=yesterday)
+    return previous_day(time_zone=bea.time_zone).key
+
+
+def test_plan_summaries_records_and_sends_the_summaries_due_once(
+    bea, told_yesterday, django_capture_on_commit_callbacks
+):
+    """`manage.py plan_summaries`: beat's planning by hand; a second run records nothing."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = plan_summaries()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = plan_summaries()
+
+    assert "Done: 1 summary recorded and handed to the workers" in first
+    assert "Done: 0 summaries recorded" in second
+    rows = Email.objects.filter(recipient=bea)
+    assert list(rows.values_list("kind", "period", "state")) == [
+        (Email.Kind.DAILY_SUMMARY, told_yesterday, Email.State.SENT)
+    ]
+    [message] = mail.outbox
+    assert message.subject == "Your daily summary: 1 new notification"
+
+
+def test_plan_summaries_dry_run_counts_and_records_nothing(
+    told_yesterday, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        output = plan_summaries("--dry-run")
+
+    assert "Dry run: 1 summary would be recorded" in output
+    assert not Email.objects.exists()
+    assert mail.outbox == []
 
 
 def test_no_summary_before_eight_in_the_morning(bea, ana, win, django_capture_on_commit_callbacks):
