@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.utils.text import slugify
 
-from accounts.demo import seed_people
 from accounts.models import User
-from feed.demo import seed_wins
-from feed.demo_highlights import TITLE_WORDS_MAX_CHARS, public_text, public_title, seed_highlights
+from feed.demo.highlights import TITLE_WORDS_MAX_CHARS, public_text, public_title, seed_highlights
+from feed.demo.people import seed_people
+from feed.demo.wins import seed_wins
 from feed.highlights import is_comms
 from feed.models import Email, Highlight, Notification
 

@@ -23,9 +23,10 @@ from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
-from accounts.demo import DEMO_LOGINS
 from accounts.models import User
-from feed import demo, photos
+from feed import photos
+from feed.demo import wins as demo
+from feed.demo.people import DEMO_LOGINS
 from feed.models import Comment, Credit, Reaction, Tag, Win
 
 pytestmark = pytest.mark.django_db

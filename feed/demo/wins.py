@@ -1,7 +1,7 @@
 """
 Demo wins: eight weeks of a company's small wins, for `manage.py seed_demo`.
 
-The demo people (`accounts.demo`) post wins in their own language (mostly),
+The demo people (`feed.demo.people`) post wins in their own language (mostly),
 credit coworkers with `@mentions`, tag them with the organisation's values and
 topic `#hashtags`, keep some for their team, attach an illustration to about a
 third, edit a few, and react to and comment on each other's wins.
@@ -49,9 +49,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from accounts.demo import DEMO_DOMAIN, DEMO_LOGINS
 from accounts.models import User
 from feed import images
+from feed.demo.people import DEMO_DOMAIN, DEMO_LOGINS
 from feed.models import Comment, Credit, Reaction, Tag, Win
 from feed.notifications import notifications_muted
 from feed.photos import photo_files
@@ -1684,7 +1684,7 @@ def _write_curated(plans: list[_Plan], summary: WinSeedSummary, report: Callable
     needed = {p.author.pk for p in plans} | {c.pk for p in plans for c in p.credited}
     users = User.objects.in_bulk(needed)
     posted: list[tuple[Win, _Plan]] = []
-    # Old wins notify nobody now: `feed.demo_notifications` writes their history.
+    # Old wins notify nobody now: `feed.demo.notifications` writes their history.
     with transaction.atomic(), notifications_muted():
         for plan in plans:
             author = users[plan.author.pk]
@@ -1817,7 +1817,7 @@ def seed_wins(
 ) -> WinSeedSummary:
     """Top the demo people's wins up to `count`; see the module docstring.
 
-    Needs the demo people (`accounts.demo.seed_people`) first; with none, it
+    Needs the demo people (`feed.demo.people.seed_people`) first; with none, it
     creates nothing. Deterministic for a given database and `rng`.
     """
     summary = WinSeedSummary(values_created=ensure_values())

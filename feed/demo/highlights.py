@@ -21,7 +21,7 @@ from django.db import transaction
 
 from accounts.models import User
 from feed import highlights
-from feed.demo import IDEAS, Idea
+from feed.demo.wins import IDEAS, Idea
 from feed.models import Highlight, Win
 from feed.notifications import notifications_muted
 

@@ -16,8 +16,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.demo import DEMO_LOGINS
 from accounts.models import NotificationKind, User
+from feed.demo.people import DEMO_LOGINS
 from feed.models import Comment, Credit, Notification, Reaction, Win
 
 WINDOW = timedelta(days=14)
