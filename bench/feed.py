@@ -319,7 +319,7 @@ def main() -> int:
         manage("seed_demo", "--force", "--users", str(USERS), "--wins", str(WINS))
     targets = targets_from_database()
     print(f"{LOGIN_EMAIL} sees {targets.visible_wins} wins")
-    from accounts.demo import DEMO_PASSWORD  # once Django is set up
+    from feed.demo.people import DEMO_PASSWORD  # once Django is set up
 
     server = subprocess.Popen(
         [

@@ -33,12 +33,11 @@ highlight and day, no cookie, nothing about the reader kept.
 from __future__ import annotations
 
 import logging
-import random
 import re
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -122,28 +121,6 @@ def highlight_view_record(*, highlight_id: int, day: date | None = None) -> None
             rows.update(count=F("count") + 1)
     except DatabaseError:
         logger.warning("Could not count a view of highlight %s", highlight_id, exc_info=True)
-
-
-def demo_views_seed(*, days: int = 42, now: datetime | None = None) -> int:
-    """Plausible daily views for every highlight that is or was published,
-    from its publication to today (at most `days` days). Deterministic per
-    highlight and day, so running it again writes the same numbers; returns
-    how many day rows were written."""
-    today = (now or timezone.now()).astimezone(org_zone()).date()
-    rows = []
-    published = Highlight.objects.filter(published_at__isnull=False).only("pk", "published_at")
-    for highlight in published:
-        first = max(highlight.published_at.astimezone(org_zone()).date(), today - timedelta(days))
-        for offset in range((today - first).days + 1):
-            day = first + timedelta(offset)
-            rng = random.Random(f"{highlight.pk}-{day}")  # noqa: S311 (demo numbers)
-            # Many reads the first days, then a long tail.
-            count = rng.randint(0, 12) + max(0, 40 - 8 * offset) * rng.randint(1, 3)
-            rows.append(HighlightView(highlight=highlight, day=day, count=count))
-    HighlightView.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["highlight", "day"], update_fields=["count"]
-    )
-    return len(rows)
 
 
 # --------------------------------------------------------------------------

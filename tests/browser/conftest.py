@@ -23,7 +23,7 @@ from django.test import override_settings
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from accounts.demo import DEMO_PASSWORD, seed_people
+from feed.demo.people import DEMO_PASSWORD, seed_people
 from tests.conftest import require_chromium
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

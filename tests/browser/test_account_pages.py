@@ -15,8 +15,8 @@ from allauth.mfa.totp.internal.auth import (
 )
 from playwright.sync_api import Page, expect
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
+from feed.demo.people import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD
+from feed.demo.people import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feed import highlights
-from feed.dashboard import dashboard_data, demo_views_seed, month_range
-from feed.models import Credit, HighlightView
+from feed.dashboard import dashboard_data, month_range
+from feed.models import Credit
 from tests.factories import TeamFactory, UserFactory, WinFactory, comms_user
 
 pytestmark = pytest.mark.django_db
@@ -404,11 +404,3 @@ def test_page_has_no_inline_style_or_script(client, scenario):
     main = page[page.index('id="content-main"') :]
     assert "style=" not in main
     assert "<script" not in main
-
-
-def test_demo_views_are_idempotent(scenario):
-    first = demo_views_seed(days=10)
-    counts = dict(HighlightView.objects.values_list("pk", "count"))
-    assert first > 0
-    assert demo_views_seed(days=10) == first
-    assert dict(HighlightView.objects.values_list("pk", "count")) == counts

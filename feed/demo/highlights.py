@@ -21,7 +21,8 @@ from django.db import transaction
 
 from accounts.models import User
 from feed import highlights
-from feed.demo import IDEAS, Idea
+from feed.demo.ideas import Idea
+from feed.demo.texts import IDEAS
 from feed.models import Highlight, Win
 from feed.notifications import notifications_muted
 

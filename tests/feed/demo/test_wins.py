@@ -23,9 +23,12 @@ from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
-from accounts.demo import DEMO_LOGINS
 from accounts.models import User
-from feed import demo, photos
+from feed import photos
+from feed.demo import pictures
+from feed.demo import wins as demo_wins
+from feed.demo.people import DEMO_LOGINS
+from feed.demo.values import VALUES
 from feed.models import Comment, Credit, Reaction, Tag, Win
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +164,7 @@ def test_wins_have_reactions_comments_credits_and_tags(seeded):
     assert not Credit.objects.filter(user=F("win__author")).exists()
 
     values = Tag.objects.filter(is_value=True)
-    assert values.count() == len(demo.VALUES)
+    assert values.count() == len(VALUES)
     assert not values.filter(description="").exists()
     assert Win.objects.filter(tags__is_value=True).distinct().count() >= 0.7 * wins
     topics = Tag.objects.filter(is_value=False).annotate(n=Count("wins")).filter(n__gt=0)
@@ -225,8 +228,8 @@ def test_wins_option_scales_through_the_bulk_path(seeded, settings, monkeypatch)
     """`--users N --wins M` tops the demo up to M wins; beyond the curated ones they are
     bulk-written in batches, with tags, credits, reactions, comments and right counters."""
     settings.DEBUG = True
-    monkeypatch.setattr(demo, "CURATED_WINS", 160)
-    monkeypatch.setattr(demo, "WIN_BATCH_SIZE", 40)
+    monkeypatch.setattr(demo_wins, "CURATED_WINS", 160)
+    monkeypatch.setattr(demo_wins, "WIN_BATCH_SIZE", 40)
     before = Win.objects.count()
     last_id = Win.objects.order_by("-pk").values_list("pk", flat=True).first()
 
@@ -253,11 +256,11 @@ def test_wins_option_scales_through_the_bulk_path(seeded, settings, monkeypatch)
 def test_pictures_are_drawn_the_same_every_time():
     """Every style draws, deterministically, at the drawn size."""
     for style in ("card", "chart", "confetti", "rings", "waves"):
-        spec = demo.PictureSpec(style=style, palette=2, seed=7, headline="Versión 2.0 →")
-        first, second = demo.render_picture(spec), demo.render_picture(spec)
-        assert first.size == demo.DRAWN_SIZE
+        spec = pictures.PictureSpec(style=style, palette=2, seed=7, headline="Versión 2.0 →")
+        first, second = pictures.render_picture(spec), pictures.render_picture(spec)
+        assert first.size == pictures.DRAWN_SIZE
         assert first.tobytes() == second.tobytes()
-        assert demo.alt_text(spec)
+        assert pictures.alt_text(spec)
 
 
 def test_negative_wins_is_refused(settings):

@@ -8,6 +8,7 @@ names, so running it again changes nothing that is already there.
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -125,6 +126,8 @@ DEMO_MANAGER_REPORTS = ["javier.moreno@example.com", "lucia.navarro@example.com"
 
 @dataclass
 class SeedSummary:
+    """What `seed_people` found and made, for the command's closing line."""
+
     created: int = 0
     existing: int = 0
     teams: int = 0
@@ -133,24 +136,34 @@ class SeedSummary:
 
 def email_for(name: str) -> str:
     """`Lucía Navarro` -> `lucia.navarro@example.com`."""
-    import unicodedata
-
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return f"{ascii_name.lower().replace(' ', '.')}@{DEMO_DOMAIN}"
 
 
-def _person(*, email: str, defaults: dict, password: str | None, summary: SeedSummary) -> User:
-    user, created = User.objects.get_or_create(email=email, defaults=defaults)
-    if created:
-        user.password = password or make_password(None)
-        user.save(update_fields=["password"])
-        summary.created += 1
-    else:
-        summary.existing += 1
-    EmailAddress.objects.get_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
-    return user
+@dataclass
+class _Run:
+    """One run of `seed_people`: its summary, and its progress over `total` people."""
+
+    summary: SeedSummary
+    total: int
+    progress: Callable[[int, int], None] | None
+
+    def person(self, *, email: str, defaults: dict, password: str | None) -> User:
+        """The person at `email`, kept as they are if there; else created from
+        `defaults` with `password` (a hash; None for an unusable one), verified."""
+        user, created = User.objects.get_or_create(email=email, defaults=defaults)
+        if created:
+            user.password = password or make_password(None)
+            user.save(update_fields=["password"])
+            self.summary.created += 1
+        else:
+            self.summary.existing += 1
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        if self.progress:
+            self.progress(self.summary.created + self.summary.existing, self.total)
+        return user
 
 
 @transaction.atomic
@@ -166,24 +179,34 @@ def seed_people(
     `extra_users` adds generated people spread over the teams (for benchmarks).
     Demo logins (with the shared demo password) are made only when `with_logins`.
     """
-    rng = rng or random.Random(2026)  # noqa: S311 - demo data, not security
-    summary = SeedSummary()
-    # Hashing is deliberately slow: hash the shared demo password once.
-    demo_password = make_password(DEMO_PASSWORD) if with_logins else None
+    rng = rng or random.Random(2026)
     total = sum(len(people) for _, people in TEAMS) + extra_users
     total += len(DEMO_LOGINS) if with_logins else 0
-    done = 0
+    run = _Run(summary=SeedSummary(), total=total, progress=progress)
+    # Hashing is deliberately slow: hash the shared demo password once.
+    demo_password = make_password(DEMO_PASSWORD) if with_logins else None
+    teams, leads = _seed_organisation(run, password=demo_password)
+    _seed_generated(run, count=extra_users, teams=teams, leads=leads, rng=rng)
+    if with_logins:
+        _seed_logins(run, teams=teams, leads=leads, password=demo_password)
+    return run.summary
 
+
+def _seed_organisation(
+    run: _Run, *, password: str | None
+) -> tuple[dict[str, Team], dict[str, User]]:
+    """The teams of `TEAMS` and their people, by team name, with each team's lead.
+    A team's first person leads it and reports to the first person of all."""
     teams: dict[str, Team] = {}
     leads: dict[str, User] = {}
     ceo: User | None = None
     for team_name, people in TEAMS:
         team, created = Team.objects.get_or_create(name=team_name)
-        summary.teams += int(created)
+        run.summary.teams += int(created)
         teams[team_name] = team
         for index, (name, job_title, language) in enumerate(people):
             manager = ceo if index == 0 else leads[team_name]
-            user = _person(
+            user = run.person(
                 email=email_for(name),
                 defaults={
                     "name": name,
@@ -192,21 +215,29 @@ def seed_people(
                     "manager": manager,
                     "language": language,
                 },
-                password=demo_password,
-                summary=summary,
+                password=password,
             )
             if index == 0:
                 leads[team_name] = user
                 ceo = ceo or user
-            done += 1
-            if progress:
-                progress(done, total)
+    return teams, leads
 
+
+def _seed_generated(
+    run: _Run,
+    *,
+    count: int,
+    teams: dict[str, Team],
+    leads: dict[str, User],
+    rng: random.Random,
+) -> None:
+    """`count` generated people (`person00001@…`) without a usable password, spread
+    over the teams below the top one and reporting to each team's lead."""
     team_names = [name for name, _ in TEAMS[1:]]
-    for n in range(extra_users):
+    for n in range(count):
         team_name = team_names[n % len(team_names)]
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        _person(
+        run.person(
             email=f"person{n + 1:05d}@{DEMO_DOMAIN}",
             defaults={
                 "name": name,
@@ -216,38 +247,34 @@ def seed_people(
                 "language": rng.choice(["es", "en"]),
             },
             password=None,
-            summary=summary,
         )
-        done += 1
-        if progress:
-            progress(done, total)
 
-    if with_logins:
-        for login in DEMO_LOGINS:
-            manager = User.objects.filter(email=login.manager).first() if login.manager else None
-            user = _person(
-                email=login.email,
-                defaults={
-                    "name": login.name,
-                    "job_title": login.job_title,
-                    "team": teams[login.team],
-                    "manager": manager,
-                    "is_staff": login.is_staff,
-                    "is_superuser": login.is_superuser,
-                    "language": login.language,
-                },
-                password=demo_password,
-                summary=summary,
-            )
-            if login.groups:
-                user.groups.add(*Group.objects.filter(name__in=login.groups))
-            summary.logins.append(login.email)
-            done += 1
-            if progress:
-                progress(done, total)
-        # Only people still under the team's head move: a second run, or a line
-        # changed since in the admin, is left as it is.
-        User.objects.filter(
-            email__in=DEMO_MANAGER_REPORTS, manager=leads.get("Customer Care")
-        ).update(manager=User.objects.filter(email=DEMO_MANAGER).first())
-    return summary
+
+def _seed_logins(
+    run: _Run, *, teams: dict[str, Team], leads: dict[str, User], password: str | None
+) -> None:
+    """The demo logins with the shared `password`, in their groups; then the demo
+    manager takes over `DEMO_MANAGER_REPORTS` from the head of Customer Care."""
+    for login in DEMO_LOGINS:
+        manager = User.objects.filter(email=login.manager).first() if login.manager else None
+        user = run.person(
+            email=login.email,
+            defaults={
+                "name": login.name,
+                "job_title": login.job_title,
+                "team": teams[login.team],
+                "manager": manager,
+                "is_staff": login.is_staff,
+                "is_superuser": login.is_superuser,
+                "language": login.language,
+            },
+            password=password,
+        )
+        if login.groups:
+            user.groups.add(*Group.objects.filter(name__in=login.groups))
+        run.summary.logins.append(login.email)
+    # Only people still under the team's head move: a second run, or a line
+    # changed since in the admin, is left as it is.
+    User.objects.filter(email__in=DEMO_MANAGER_REPORTS, manager=leads.get("Customer Care")).update(
+        manager=User.objects.filter(email=DEMO_MANAGER).first()
+    )

@@ -1,10 +1,12 @@
 """
 `manage.py seed_demo`: a demo organisation a newcomer can click through.
 
-People, teams and logins come from `accounts.demo`; eight weeks of wins, with
-their reactions, comments, tags and pictures, from `feed.demo`; the demo
-logins' notifications from `feed.demo_notifications`. `--users N --wins M` makes it
-big enough for benchmarks.
+Everything it makes comes from the `feed.demo` package, in this order:
+people, teams and logins (`people`); eight weeks of wins, with their
+reactions, comments, tags and pictures (`wins`); the demo logins'
+notifications (`notifications`); stories in every state of publication
+(`highlights`) and their public page views (`page_views`). `--users N
+--wins M` makes it big enough for benchmarks.
 
 Idempotent: run it as often as you like. The demo logins share a published
 password, so they are created only in DEBUG, or when `--force` says so. In
@@ -19,11 +21,11 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.demo import DEMO_PASSWORD, seed_people
-from feed.dashboard import demo_views_seed
-from feed.demo import DEFAULT_WINS, seed_wins
-from feed.demo_highlights import seed_highlights
-from feed.demo_notifications import seed_notifications
+from feed.demo.highlights import seed_highlights
+from feed.demo.notifications import seed_notifications
+from feed.demo.page_views import demo_views_seed
+from feed.demo.people import DEMO_PASSWORD, seed_people
+from feed.demo.wins import DEFAULT_WINS, seed_wins
 from feed.digests import digests_plan
 from wins_net.progress import Progress
 

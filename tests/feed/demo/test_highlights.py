@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from django.utils.text import slugify
 
-from accounts.demo import seed_people
 from accounts.models import User
-from feed.demo import seed_wins
-from feed.demo_highlights import TITLE_WORDS_MAX_CHARS, public_text, public_title, seed_highlights
+from feed.demo.highlights import TITLE_WORDS_MAX_CHARS, public_text, public_title, seed_highlights
+from feed.demo.page_views import demo_views_seed
+from feed.demo.people import seed_people
+from feed.demo.wins import seed_wins
 from feed.highlights import is_comms
-from feed.models import Email, Highlight, Notification
+from feed.models import Email, Highlight, HighlightView, Notification
 
 
 @pytest.fixture
@@ -85,3 +86,12 @@ def test_seeding_people_twice_keeps_comms_in_the_group(db):
     comms = User.objects.get(email="comms@example.com")
     assert list(comms.groups.values_list("name", flat=True)) == ["Communications"]
     assert not is_comms(User.objects.get(email="employee@example.com"))
+
+
+def test_demo_views_are_idempotent(demo):
+    seed_highlights()
+    first = demo_views_seed(days=10)
+    counts = dict(HighlightView.objects.values_list("pk", "count"))
+    assert first > 0
+    assert demo_views_seed(days=10) == first
+    assert dict(HighlightView.objects.values_list("pk", "count")) == counts

@@ -8,14 +8,14 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Team, User
+from feed.demo.people import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 def _seed(*args: str) -> str:
-    """Seed people only: the demo wins have their own tests in tests/feed/test_demo.py."""
+    """Seed people only: the demo wins have their own tests in tests/feed/demo/test_wins.py."""
     out = StringIO()
     call_command("seed_demo", "--wins", "0", *args, stdout=out)
     return out.getvalue()
