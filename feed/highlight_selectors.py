@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from feed.models import Highlight, HighlightPerson, HighlightSlug, Win, is_moderator
+from feed.access import is_moderator
+from feed.models import Highlight, HighlightPerson, HighlightSlug, Win
 
 # The fields the public may see; nothing of the win, its author's account or its team.
 PUBLIC_FIELDS = ["pk", "slug", "title", "text", "image", "image_alt", "published_at", "status"]

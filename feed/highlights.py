@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from feed.access import COMMS_GROUP, is_comms
 from feed.files import files_delete, files_removed_on_error
 from feed.highlight_names import people_unasked
 from feed.images import decode_upload, encode, fit_within
@@ -63,7 +64,6 @@ from feed.notifications import (
 )
 from feed.text import MENTION_RE, handle_for
 
-COMMS_GROUP = "Communications"
 # The copy of a win's image kept with a highlight: large enough for a public page
 # and a 1200×630 share card, small enough to serve to anyone.
 HIGHLIGHT_IMAGE_MAX_SIDE = 1600
@@ -83,15 +83,6 @@ class ImageChoice(models.TextChoices):
 # --------------------------------------------------------------------------
 # Who
 # --------------------------------------------------------------------------
-def is_comms(user: User | None) -> bool:
-    """Whether `user` may curate highlights: an active member of the
-    Communications group, or a superuser. Curating is not consenting: a
-    superuser answers only the consents that name them."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=COMMS_GROUP).exists()
-
-
 def _require_comms(user: User | None, message: str) -> None:
     if not is_comms(user):
         raise PermissionDenied(message)
