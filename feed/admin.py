@@ -114,7 +114,7 @@ class WinAdmin(MissingIs404, admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if is_moderator(request.user):
             return queryset
-        return queryset.filter(visibility=Win.Visibility.EVERYONE, is_hidden=False)
+        return queryset.publishable()
 
     # Changing a win here means hiding or showing it, and deleting it withdraws
     # its public stories: both through `feed.services`, for moderators only.
@@ -167,9 +167,7 @@ class CommentAdmin(MissingIs404, admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if is_moderator(request.user):
             return queryset
-        return queryset.filter(
-            is_hidden=False, win__visibility=Win.Visibility.EVERYONE, win__is_hidden=False
-        )
+        return queryset.filter(is_hidden=False, win__in=Win.objects.publishable())
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments are written in the app, under a win
