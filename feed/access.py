@@ -12,6 +12,7 @@ everything else: one module holds who may do what.
 from __future__ import annotations
 
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -23,12 +24,23 @@ __all__ = [
     "MODERATION_PERMISSION",
     "access_comment",
     "access_consent",
+    "access_person",
     "access_win",
     "access_win_as_author",
     "comms_people",
     "is_comms",
     "is_moderator",
 ]
+
+
+def access_person(*, user: User, pk: int) -> User:
+    """A person whose page `user` may open, with their team and manager, or
+    Http404: anyone still here; people who left are not found, as if they never
+    were. Only for a signed-in, active `user`."""
+    if not (user.is_authenticated and user.is_active):
+        raise Http404
+    people = User.objects.filter(is_active=True).select_related("team", "manager")
+    return get_object_or_404(people, pk=pk)
 
 
 def access_win(*, user: User, pk: int) -> Win:
