@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -26,11 +26,10 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     only the next wins."""
     from django.utils.cache import patch_vary_headers
 
+    from feed.access import access_person
     from feed.selectors import InvalidCursor, person_counts, person_wins
 
-    person = get_object_or_404(
-        User.objects.filter(is_active=True).select_related("team", "manager"), pk=pk
-    )
+    person = access_person(user=request.user, pk=pk)
     credited = request.GET.get("show") == "credited"
     cursor = request.GET.get("cursor") or None
     status = 200

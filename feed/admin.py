@@ -38,6 +38,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import EmailPreference, User
 from feed import curation, delivery, highlight_names, highlights, services
+from feed.access import is_comms, is_moderator
 from feed.highlight_selectors import highlights_for_staff
 from feed.models import (
     HIGHLIGHT_TEXT_MAX_LENGTH,
@@ -53,7 +54,6 @@ from feed.models import (
     Report,
     Tag,
     Win,
-    is_moderator,
 )
 from feed.views.highlights import public_names
 
@@ -114,7 +114,7 @@ class WinAdmin(MissingIs404, admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if is_moderator(request.user):
             return queryset
-        return queryset.filter(visibility=Win.Visibility.EVERYONE, is_hidden=False)
+        return queryset.publishable()
 
     # Changing a win here means hiding or showing it, and deleting it withdraws
     # its public stories: both through `feed.services`, for moderators only.
@@ -167,9 +167,7 @@ class CommentAdmin(MissingIs404, admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if is_moderator(request.user):
             return queryset
-        return queryset.filter(
-            is_hidden=False, win__visibility=Win.Visibility.EVERYONE, win__is_hidden=False
-        )
+        return queryset.filter(is_hidden=False, win__in=Win.objects.publishable())
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments are written in the app, under a win
@@ -809,7 +807,7 @@ class HighlightAdmin(MissingIs404, ReadOnlyAdmin):
         highlight = self.get_object(request, unquote(object_id)) if object_id else None
         extra_context = {
             **(extra_context or {}),
-            "can_preview": highlight is not None and highlights.is_comms(request.user),
+            "can_preview": highlight is not None and is_comms(request.user),
             "page_steps": page_steps(highlight)
             if highlight is not None and self.has_change_permission(request, highlight)
             else [],
@@ -853,7 +851,7 @@ class HighlightAdmin(MissingIs404, ReadOnlyAdmin):
     def preview_view(self, request: HttpRequest, object_id: str) -> TemplateResponse:
         """The public page of any highlight, as it would look, for comms only:
         marked as a preview and never indexed."""
-        if not highlights.is_comms(request.user):
+        if not is_comms(request.user):
             raise PermissionDenied
         highlight = get_object_or_404(
             highlights_for_staff(

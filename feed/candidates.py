@@ -1,7 +1,7 @@
 """
 The weekly email of highlight candidates: last week's best wins, for comms.
 
-Every comms person (`feed.highlights.is_comms`: an active member of the
+Every comms person (`feed.access.is_comms`: an active member of the
 Communications group, or a superuser) gets one email on Monday from 08:00 in
 their own time zone and language, as managers get their digest: the best wins
 of the week before that nobody has proposed as a highlight yet, ranked as the
@@ -36,16 +36,16 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.models import Cadence, EmailPreference, User
+from feed.access import comms_people, is_comms
 from feed.curation import weekly_candidates
 from feed.delivery import email_record, emails_enqueue
 from feed.digests import Skipped, Thumbnail, absolute_url, win_thumbnail
-from feed.highlights import COMMS_GROUP, is_comms
 from feed.models import Email, Win
 from feed.notifications import cadence_for
 from feed.periods import Period, period_from_key, previous_week, weekly_due
@@ -169,18 +169,13 @@ class CandidatesPlan:
     recorded: bool
 
 
-def comms_people() -> QuerySet[User]:
-    """Everyone `is_comms` says yes to, in one query, with their preference for this email."""
-    in_comms = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=COMMS_GROUP)
+def comms_people_with_cadence() -> QuerySet[User]:
+    """Everyone `is_comms` says yes to (`feed.access.comms_people`), in one query,
+    with their preference for this email (`candidates_cadence`)."""
     preference = EmailPreference.objects.filter(
         user=OuterRef("pk"), kind=EmailPreference.CANDIDATES
     )
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Exists(in_comms))
-        .annotate(candidates_cadence=Subquery(preference.values("cadence")[:1]))
-        .order_by("pk")
-    )
+    return comms_people().annotate(candidates_cadence=Subquery(preference.values("cadence")[:1]))
 
 
 def candidates_plan(
@@ -208,7 +203,7 @@ def candidates_plan(
     now = now or timezone.now()
     skipped = skipped if skipped is not None else Counter()
     due: list[tuple[User, Period]] = []
-    for person in comms_people():
+    for person in comms_people_with_cadence():
         if person.candidates_cadence == Cadence.NEVER:
             skipped[Skipped.OFF] += 1
         elif not force and not weekly_due(time_zone=person.time_zone, now=now):

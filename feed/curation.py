@@ -38,10 +38,11 @@ RECENT_DAYS = ((7, 4), (30, 2))
 def curation_queue(*, now: datetime | None = None, model: type[Win] = Win) -> QuerySet[Win]:
     """Wins that could become public stories, the most promising first.
 
-    Only wins for everyone that are not hidden: a team-only win never reaches
-    comms. Each win is annotated with `credit_total`, `engagement` (points for
-    its reactions, comments and credits, plus one so new wins still rank by
-    recency), `score` (engagement times the recency weight) and `is_proposed`
+    Only wins that may become public (`Win.objects.publishable`: for everyone,
+    not hidden): a team-only win never reaches comms. Each win is annotated
+    with `credit_total`, `engagement` (points for its reactions, comments and
+    credits, plus one so new wins still rank by recency), `score` (engagement
+    times the recency weight) and `is_proposed`
     (whether any highlight was ever made from it).
 
     `model` is `Win` or a proxy of it: the admin's queue ranks `CurationCandidate`
@@ -64,7 +65,7 @@ def curation_queue(*, now: datetime | None = None, model: type[Win] = Win) -> Qu
         output_field=IntegerField(),
     )
     return (
-        model.objects.filter(visibility=Win.Visibility.EVERYONE, is_hidden=False)
+        model.objects.publishable()
         .annotate(
             credit_total=Coalesce(Subquery(credits, output_field=IntegerField()), Value(0)),
             is_proposed=Exists(Highlight.objects.filter(win=OuterRef("pk"))),

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import Cadence, NotificationKind
+from feed.access import is_comms
 from feed.invitations import invitation_email_context
 from feed.models import CONSENT_MESSAGE_MAX_LENGTH, Email, Notification, Win
 from feed.notification_selectors import (
@@ -96,8 +97,6 @@ def _notification(email: Email) -> Built:
     if notification.kind == NotificationKind.CONSENT:
         consent_link(notification, recipient=recipient)
     elif notification.kind == NotificationKind.CONSENT_ANSWER:
-        from feed.highlights import is_comms  # feed.highlights imports feed.notifications
-
         if not is_comms(recipient):
             return None
         # The whole message: it is what comms need to read before anything else.

@@ -16,16 +16,20 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from feed.models import Highlight, HighlightPerson, HighlightSlug, Win, is_moderator
+from feed.access import is_moderator
+from feed.models import Highlight, HighlightPerson, HighlightSlug, Win
 
 # The fields the public may see; nothing of the win, its author's account or its team.
 PUBLIC_FIELDS = ["pk", "slug", "title", "text", "image", "image_alt", "published_at", "status"]
-# What makes a highlight public: published, and its win still there for everyone.
-PUBLIC = Q(
-    status=Highlight.Status.PUBLISHED,
-    win__visibility=Win.Visibility.EVERYONE,
-    win__is_hidden=False,
-)
+# What makes a highlight public: published, and its win still there and publishable.
+PUBLIC = Q(status=Highlight.Status.PUBLISHED, win__in=Win.objects.publishable())
+
+
+def win_publishable(*, win: Win) -> bool:
+    """Whether `win` may become, or stay, a public story now: it still exists and
+    `Win.objects.publishable` has it (for everyone, not hidden). Read from the
+    database, so a change made since `win` was loaded counts. One query."""
+    return Win.objects.publishable().filter(pk=win.pk).exists()
 
 
 def published_highlights() -> QuerySet[Highlight]:

@@ -40,8 +40,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from feed.access import COMMS_GROUP, is_comms
 from feed.files import files_delete, files_removed_on_error
 from feed.highlight_names import people_unasked
+from feed.highlight_selectors import win_publishable
 from feed.images import decode_upload, encode, fit_within
 from feed.models import (
     CONSENT_MESSAGE_MAX_LENGTH,
@@ -63,7 +65,6 @@ from feed.notifications import (
 )
 from feed.text import MENTION_RE, handle_for
 
-COMMS_GROUP = "Communications"
 # The copy of a win's image kept with a highlight: large enough for a public page
 # and a 1200×630 share card, small enough to serve to anyone.
 HIGHLIGHT_IMAGE_MAX_SIDE = 1600
@@ -83,15 +84,6 @@ class ImageChoice(models.TextChoices):
 # --------------------------------------------------------------------------
 # Who
 # --------------------------------------------------------------------------
-def is_comms(user: User | None) -> bool:
-    """Whether `user` may curate highlights: an active member of the
-    Communications group, or a superuser. Curating is not consenting: a
-    superuser answers only the consents that name them."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=COMMS_GROUP).exists()
-
-
 def _require_comms(user: User | None, message: str) -> None:
     if not is_comms(user):
         raise PermissionDenied(message)
@@ -335,11 +327,11 @@ def highlight_propose(*, win: Win, by: User) -> Highlight:
     """
     _require_comms(by, _("Only communications staff can propose highlights."))
     win = Win.objects.select_for_update(of=("self",)).select_related("author__team").get(pk=win.pk)
-    if win.visibility != Win.Visibility.EVERYONE:
-        raise ValidationError(
-            _("This win is for its team only, so it cannot be made public."), code="team_only"
-        )
-    if win.is_hidden:
+    if not win_publishable(win=win):
+        if win.visibility != Win.Visibility.EVERYONE:
+            raise ValidationError(
+                _("This win is for its team only, so it cannot be made public."), code="team_only"
+            )
         raise ValidationError(
             _("This win was hidden by moderators, so it cannot be made public."), code="hidden"
         )
@@ -590,7 +582,7 @@ def _check_win_public(highlight: Highlight) -> None:
     win = highlight.win
     if win is None:
         raise ValidationError(_("The win was deleted, so it cannot be made public."), code="gone")
-    if win.visibility != Win.Visibility.EVERYONE or win.is_hidden:
+    if not win_publishable(win=win):
         raise ValidationError(
             _("The win is no longer visible to everyone, so it cannot be made public."),
             code="not_public",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotificationKind
+from feed.roles import is_moderator
 
 # Long enough for a paragraph and a link, short enough to post in thirty seconds.
 WIN_BODY_MAX_LENGTH = 1000
@@ -46,25 +47,6 @@ class Tag(models.Model):
         return f"#{self.name}"
 
 
-# Who moderates: staff who may resolve reports, the permission the reports
-# admin's "hide" and "dismiss" actions need (superusers have every permission).
-# Being staff is not enough: comms staff curate stories, they do not moderate.
-MODERATION_PERMISSION = "feed.change_report"
-
-
-def is_moderator(user) -> bool:
-    """Whether `user` moderates: sees hidden wins and comments, hides and deletes
-    them. An active staff member with `MODERATION_PERMISSION`; for anyone else
-    this costs no query."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm(MODERATION_PERMISSION)
-    )
-
-
 class WinQuerySet(models.QuerySet):
     def visible_to(self, user) -> WinQuerySet:
         """The wins `user` may see, anywhere in the product.
@@ -82,6 +64,13 @@ class WinQuerySet(models.QuerySet):
         if not is_moderator(user):
             shared &= Q(is_hidden=False)
         return self.filter(shared | Q(author_id=user.pk))
+
+    def publishable(self) -> WinQuerySet:
+        """The wins that may be, or stay, a public story: wins for everyone that
+        moderators have not hidden. The curation queue, the candidates email,
+        proposing and publishing a highlight, the public pages and feeds and the
+        public highlight images all start here (`feed.highlight_selectors`)."""
+        return self.filter(visibility=Win.Visibility.EVERYONE, is_hidden=False)
 
 
 class Win(models.Model):

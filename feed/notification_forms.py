@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Cadence, EmailPreference, NotificationKind, User
-from feed.highlights import is_comms
+from feed.access import is_comms
 from feed.notifications import cadence_for
 
 DIGEST_FIELD = "digest"

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from accounts.models import NotificationKind, User
+from feed.access import is_moderator
 from feed.consent_selectors import consent_for_notification
-from feed.models import Consent, Highlight, Notification, Win, is_moderator
+from feed.models import Consent, Highlight, Notification, Win
 from feed.selectors import InvalidCursor, decode_cursor
 
 __all__ = [

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Cadence, EmailPreference, NotificationKind, User
+from feed.access import is_comms
 from feed.delivery import email_record
 from feed.models import Comment, Consent, Email, Highlight, Notification, Reaction, Win
 
@@ -397,11 +398,9 @@ def notify_consent_answer(*, consent: Consent) -> Notification | None:
     `closed_at` for an expiry), which is how the bell finds the answer again.
 
     Nobody is told while muted; when the asker's account is gone, inactive or
-    no longer comms staff (`feed.highlights.is_comms`); when a comms person
+    no longer comms staff (`feed.access.is_comms`); when a comms person
     answers a request of their own; or when the highlight's win is gone.
     """
-    from feed.highlights import is_comms  # feed.highlights imports this module
-
     if _muted.get() or consent.answer not in ANSWERS_TOLD:
         return None
     recipient, person, highlight = consent.asked_by, consent.person, consent.highlight

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from feed.access import is_moderator
 from feed.files import files_delete, files_removed_on_error
 from feed.highlights import highlights_withdraw_for_win
 from feed.images import decode_upload
@@ -36,7 +37,6 @@ from feed.models import (
     Report,
     Tag,
     Win,
-    is_moderator,
 )
 from feed.notifications import notify_comment, notify_credits, notify_reaction
 from feed.photos import photo_files

@@ -96,7 +96,7 @@ def comms_user(**kwargs) -> User:
 
 
 def moderator_user(**kwargs) -> User:
-    """Staff with the moderation permission (`feed.models.MODERATION_PERMISSION`)
+    """Staff with the moderation permission (`feed.access.MODERATION_PERMISSION`)
     and the admin's pages of wins and comments (deleting a win deletes its comments,
     reports and notifications too), as a moderators' group would have."""
     person = UserFactory(is_staff=True, **kwargs)

@@ -46,8 +46,8 @@ from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 
 from accounts.models import User
+from feed.access import is_comms
 from feed.highlight_selectors import PUBLIC, highlights_for_staff
-from feed.highlights import is_comms
 from feed.models import Consent, Highlight, Win
 
 # Only images are ever stored (see feed.images and feed.photos): the type comes

@@ -2,7 +2,7 @@
 
 The admin index is rendered by the admin site, whose context this project does
 not extend (that would take a custom `AdminSite`); the filter asks the one rule,
-`feed.highlights.is_comms`, so the index links the comms dashboard for exactly
+`feed.access.is_comms`, so the index links the comms dashboard for exactly
 the people the dashboard lets in.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import template
 
 from accounts.models import User
-from feed.highlights import is_comms as _is_comms
+from feed.access import is_comms as _is_comms
 
 register = template.Library()
 

@@ -28,9 +28,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.models import Team
+from feed.access import is_comms
 from feed.dashboard import DEFAULT_MONTHS, MONTH_CHOICES, Dashboard, FunnelRow, dashboard_data
 from feed.exports import csv_safe
-from feed.highlights import is_comms
 
 # The drawing area of the charts, in SVG user units (they scale to the page width).
 CHART_WIDTH = 720

@@ -4,9 +4,12 @@ wins they were credited on, only as far as the reader may see, in constant queri
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.urls import reverse
 
 from feed import services
+from feed.access import access_person
 from feed.models import Win
 from feed.selectors import FEED_PAGE_SIZE, person_counts
 from tests.factories import TeamFactory, UserFactory
@@ -179,3 +182,24 @@ def test_queries_stay_the_same_at_5_and_50_wins(client, credited, django_assert_
     add(45)
     with django_assert_max_num_queries(len(five.captured_queries)):
         assert client.get(url(person, **params)).status_code == 200
+
+
+def test_a_person_who_left_looks_like_nobody(client, world):
+    """The page of someone who left answers exactly as an id nobody has: the
+    404 does not tell that they were ever here (`feed.access.access_person`)."""
+    world["person"].is_active = False
+    world["person"].save(update_fields=["is_active"])
+    client.force_login(world["teammate"])
+    left = client.get(url(world["person"]))
+    missing = client.get(reverse("accounts:profile", kwargs={"pk": world["person"].pk + 1000}))
+    assert left.status_code == missing.status_code == 404
+
+
+def test_people_are_found_only_for_active_signed_in_readers(world):
+    """`access_person` gives a person only to someone signed in and still here."""
+    assert access_person(user=world["teammate"], pk=world["person"].pk) == world["person"]
+    with pytest.raises(Http404):
+        access_person(user=AnonymousUser(), pk=world["person"].pk)
+    world["teammate"].is_active = False
+    with pytest.raises(Http404):
+        access_person(user=world["teammate"], pk=world["person"].pk)

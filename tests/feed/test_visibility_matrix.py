@@ -153,7 +153,7 @@ def test_the_team_does_see_it(client, world, name):
 # Hidden means hidden
 # --------------------------------------------------------------------------
 # A win hidden by moderators is seen by its author (who is told why) and by
-# moderators (`feed.models.is_moderator`: staff with `feed.change_report`), on
+# moderators (`feed.access.is_moderator`: staff with `feed.change_report`), on
 # every surface, in the app and in the admin area. Other people do not see it,
 # and neither do staff without that permission, such as comms: for them it is
 # a 404, like a missing win, outside and inside the admin.

@@ -22,10 +22,10 @@ from django.urls import reverse
 
 from accounts.models import Cadence, EmailPreference
 from feed import candidates as candidates_module
+from feed.access import COMMS_GROUP
 from feed.candidates import candidates_plan
 from feed.digests import Skipped
 from feed.emails import message_build
-from feed.highlights import COMMS_GROUP
 from feed.models import Email
 from feed.notifications import cadence_for, preference_set
 from feed.periods import previous_week

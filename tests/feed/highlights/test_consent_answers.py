@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Cadence, NotificationKind
 from feed import highlights
-from feed.highlights import COMMS_GROUP
+from feed.access import COMMS_GROUP
 from feed.models import Email, Notification
 from feed.notifications import notifications_muted, preference_set
 from tests.factories import UserFactory, WinFactory

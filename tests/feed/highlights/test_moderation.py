@@ -24,7 +24,7 @@ from PIL import Image
 
 from accounts.models import NotificationKind
 from feed import highlights, services
-from feed.highlights import COMMS_GROUP
+from feed.access import COMMS_GROUP
 from feed.models import Comment, Highlight, HighlightEvent, Notification, Report, Win
 from feed.photos import photo_files
 from tests.factories import CommentFactory, UserFactory, comms_user, moderator_user

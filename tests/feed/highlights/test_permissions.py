@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from feed import highlights
+from feed import access, highlights
 from tests.factories import UserFactory, comms_user
 
 from .conftest import consent_of
@@ -85,7 +85,7 @@ def test_permission_matrix(request, action, actor):
 
 def test_superuser_curates_but_cannot_consent_for_others(awaiting, author):
     superuser = UserFactory(is_staff=True, is_superuser=True)
-    assert highlights.is_comms(superuser)
+    assert access.is_comms(superuser)
     with pytest.raises(PermissionDenied):
         highlights.consent_answer(
             consent=consent_of(awaiting, author), person=superuser, approve=True
@@ -110,6 +110,6 @@ def test_comms_cannot_consent_even_when_named_elsewhere(awaiting, comms, author)
 
 
 def test_staff_outside_the_group_is_not_comms(db):
-    assert not highlights.is_comms(UserFactory(is_staff=True))
-    assert not highlights.is_comms(AnonymousUser())
-    assert not highlights.is_comms(None)
+    assert not access.is_comms(UserFactory(is_staff=True))
+    assert not access.is_comms(AnonymousUser())
+    assert not access.is_comms(None)
