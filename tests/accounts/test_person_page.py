@@ -179,3 +179,15 @@ def test_queries_stay_the_same_at_5_and_50_wins(client, credited, django_assert_
     add(45)
     with django_assert_max_num_queries(len(five.captured_queries)):
         assert client.get(url(person, **params)).status_code == 200
+
+
+def test_show_more_is_the_shared_button(client):
+    """ "Show more" on a person's page is the one every list uses: a link that htmx
+    turns into the next items in place, keeping "show credited" across pages."""
+    person, viewer = UserFactory(), UserFactory()
+    make_wins(UserFactory(), FEED_PAGE_SIZE + 1, credit=person)
+    client.force_login(viewer)
+    response = client.get(url(person, show="credited"))
+    assert 'class="feed-more"' in response.text
+    assert 'data-hx-target="closest .feed-more"' in response.text
+    assert "?show=credited&amp;cursor=" in response.text
