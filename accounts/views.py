@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
@@ -40,6 +41,10 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         cursor, status = None, 400
         page = person_wins(viewer=request.user, person=person, credited=credited)
     context = {"person": person, "page": page, "credited": credited, "cursor": cursor}
+    if page.next_cursor:
+        more = {"show": "credited"} if credited else {}
+        more["cursor"] = page.next_cursor
+        context["more_url"] = f"{person.get_absolute_url()}?{urlencode(more)}"
     if request.htmx and cursor:
         response = render(request, "accounts/profile.html#wins", context)
     else:

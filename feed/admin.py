@@ -55,6 +55,7 @@ from feed.models import (
     Tag,
     Win,
 )
+from feed.text import excerpt
 from feed.views.highlights import public_names
 
 # Characters of a win's text shown in the curation queue (two or three lines at
@@ -874,7 +875,7 @@ class HighlightAdmin(MissingIs404, ReadOnlyAdmin):
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:feed_win_change", args=[highlight.win_id]),
-            Truncator(highlight.win.body).chars(WIN_LINK_EXCERPT_LENGTH),
+            excerpt(highlight.win.body, chars=WIN_LINK_EXCERPT_LENGTH),
         )
 
     @admin.display(description=_("consent"))
@@ -1073,7 +1074,7 @@ class CurationCandidateAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("win"))
     def excerpt(self, win: CurationCandidate) -> str:
-        return Truncator(" ".join(win.body.split())).chars(QUEUE_EXCERPT_LENGTH)
+        return excerpt(win.body, chars=QUEUE_EXCERPT_LENGTH)
 
     @admin.display(description=_("tags"))
     def tag_list(self, win: CurationCandidate) -> str:

@@ -39,16 +39,18 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from accounts.models import Cadence, EmailPreference, User
 from feed.access import comms_people, is_comms
 from feed.curation import weekly_candidates
 from feed.delivery import email_record, emails_enqueue
-from feed.digests import Skipped, Thumbnail, absolute_url, win_thumbnail
+from feed.digests import Skipped
 from feed.models import Email, Win
 from feed.notifications import cadence_for
 from feed.periods import Period, period_from_key, previous_week, weekly_due
+from feed.text import excerpt
+from wins_net.links import absolute_url
+from wins_net.media import Thumbnail, win_thumbnail
 
 # Candidates in one email: a short list to read on a Monday morning; the queue
 # in the admin area has the rest.
@@ -121,7 +123,7 @@ def candidates_build(*, period: Period, recipient: User) -> Candidates | None:
                 queue_url=absolute_url(f"{queue}?{urlencode({QUEUE_WIN_LOOKUP: win.pk})}"),
                 author=win.author,
                 team=team.name if team is not None else "",
-                excerpt=Truncator(" ".join(win.body.split())).chars(EXCERPT_CHARS),
+                excerpt=excerpt(win.body, chars=EXCERPT_CHARS),
                 created_at=win.created_at,
                 reactions=win.reaction_count,
                 comments=win.comment_count,

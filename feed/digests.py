@@ -38,19 +38,19 @@ from functools import partial
 from itertools import batched
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from accounts.models import Cadence, EmailPreference, User
 from feed.delivery import email_record, emails_enqueue
 from feed.models import Credit, Email, Win
 from feed.periods import Period, period_from_key, previous_week, weekly_due
-from wins_net.media import media_email_url
+from feed.text import excerpt
+from wins_net.links import absolute_url
+from wins_net.media import Thumbnail, win_thumbnail
 
 # Managers planned per round: one query finds which of them already have their
 # digest, one transaction records the new rows and one task per `delivery.BATCH_SIZE`
@@ -74,8 +74,6 @@ PEOPLE_SHOWN = 100
 QUIET_NAMED = 15
 # A win's text in the digest, on one line: enough to know what it is about.
 EXCERPT_CHARS = 280
-# Thumbnails in the email, in CSS pixels: small beside the text on a phone.
-THUMBNAIL_WIDTH = 120
 
 # People whose wins are fetched by a list of their ids; more, by a subquery.
 IN_LIST_MAX = 1000
@@ -86,14 +84,6 @@ ISO_WEEK = re.compile(r"^\d{4}-W\d{2}$")
 # --------------------------------------------------------------------------
 # What a digest holds
 # --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Thumbnail:
-    url: str  # absolute
-    width: int
-    height: int
-    alt: str  # the author's description; templates add a fallback in the reader's language
-
-
 @dataclass
 class DigestWin:
     pk: int
@@ -263,30 +253,6 @@ def digest_wins(
     )
 
 
-def absolute_url(url: str) -> str:
-    """A media or page URL made absolute with SITE_URL (storages may return absolute ones)."""
-    return url if "://" in url else f"{settings.SITE_URL}{url}"
-
-
-def win_thumbnail(win: Win, *, recipient: User) -> Thumbnail | None:
-    """The thumbnail an email to `recipient` shows beside `win` (the digest's and
-    comms' weekly candidates), or None while it has no image ready. Its address is
-    signed for `recipient` (`media_email_url`): it stops working once the win is
-    no longer shown to them. Needs the image fields loaded."""
-    if not win.thumbnail or win.image_status != Win.ImageStatus.READY:
-        return None
-    if win.image_width and win.image_height:
-        height = max(1, round(THUMBNAIL_WIDTH * win.image_height / win.image_width))
-    else:
-        height = THUMBNAIL_WIDTH * 2 // 3
-    return Thumbnail(
-        url=absolute_url(media_email_url(win.thumbnail.name, recipient=recipient)),
-        width=THUMBNAIL_WIDTH,
-        height=height,
-        alt=win.image_alt,
-    )
-
-
 class _Urls:
     """Absolute URLs for many ids: `reverse()` once per URL name, then the id put in place."""
 
@@ -300,7 +266,7 @@ class _Urls:
             before, _mark, after = reverse(name, kwargs={"pk": self._MARK}).partition(
                 str(self._MARK)
             )
-            self._patterns[name] = (f"{settings.SITE_URL}{before}", after)
+            self._patterns[name] = (absolute_url(before), after)
         before, after = self._patterns[name]
         return f"{before}{pk}{after}"
 
@@ -369,7 +335,7 @@ def digest_build(*, manager: User, period: Period, scope: str | None = None) -> 
             pk=win.pk,
             url=urls("feed:win_detail", win.pk),
             author=entry.person,
-            excerpt=Truncator(" ".join(win.body.split())).chars(EXCERPT_CHARS),
+            excerpt=excerpt(win.body, chars=EXCERPT_CHARS),
             created_at=win.created_at,
             team_only=win.visibility == Win.Visibility.TEAM,
             reactions=win.reaction_count,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.urls import reverse
@@ -34,6 +33,7 @@ from feed.notification_selectors import (
 from feed.notifications import cadence_for, unsubscribe_token
 from feed.periods import Period, period_from_key
 from wins_net.emails import email_render
+from wins_net.links import absolute_url
 
 Built = tuple[str, dict] | None
 # Emails sent once to a person for a reason of their own, like a password reset:
@@ -53,15 +53,17 @@ def message_build(*, email: Email) -> EmailMultiAlternatives | None:
         headers = {"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"}
         context = {**context, "email": email}
         return email_render(template=template, to=email.recipient, context=context, headers=headers)
-    unsubscribe_url = settings.SITE_URL + reverse(
-        "notifications:unsubscribe",
-        kwargs={"token": unsubscribe_token(user=email.recipient, email_kind=email.kind)},
+    unsubscribe_url = absolute_url(
+        reverse(
+            "notifications:unsubscribe",
+            kwargs={"token": unsubscribe_token(user=email.recipient, email_kind=email.kind)},
+        )
     )
     context = {
         **context,
         "email": email,
         "unsubscribe_url": unsubscribe_url,
-        "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+        "preferences_url": absolute_url(reverse("notifications:preferences")),
     }
     headers = {
         "Message-ID": email.message_id,
@@ -104,9 +106,9 @@ def _notification(email: Email) -> Built:
     return "notification", {
         "notification": notification,
         "win": notification.win,
-        "win_url": settings.SITE_URL + notification.win.get_absolute_url(),
+        "win_url": absolute_url(notification.win.get_absolute_url()),
         # The win, the comment in it or the consent page; and what the message quotes.
-        "link": settings.SITE_URL + notification.url,
+        "link": absolute_url(notification.url),
         "quote": notification.excerpt,
     }
 
@@ -119,7 +121,7 @@ def _story_withdrawn(notification: Notification, *, recipient) -> Built:
         return None
     return "notification", {
         "notification": notification,
-        "link": settings.SITE_URL + notification.url if notification.url else "",
+        "link": absolute_url(notification.url) if notification.url else "",
         "quote": "",
     }
 
@@ -150,12 +152,12 @@ def _summary(email: Email, *, cadence: str) -> Built:
     consent_answers(notifications)
     stories_withdrawn(notifications, recipient=recipient)
     for notification in notifications:
-        notification.url = settings.SITE_URL + notification.url if notification.url else ""
+        notification.url = absolute_url(notification.url) if notification.url else ""
     return "summary", {
         "notifications": notifications,
         "period": period,
         "is_daily": cadence == Cadence.DAILY,
-        "notifications_url": settings.SITE_URL + reverse("notifications:list"),
+        "notifications_url": absolute_url(reverse("notifications:list")),
     }
 
 

@@ -21,7 +21,8 @@ from django.utils.translation import gettext
 
 from feed.highlight_selectors import published_highlights
 from feed.models import Highlight
-from feed.views.highlights import absolute_url, highlight_url, public_names
+from feed.views.highlights import highlight_url, public_names
+from wins_net.links import absolute_url
 
 FEED_ITEMS = 20
 

@@ -35,7 +35,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import Storage
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,7 +63,7 @@ from feed.notifications import (
     notify_consent_answer,
     notify_story_withdrawn,
 )
-from feed.text import MENTION_RE, handle_for
+from feed.text import MENTION_RE, excerpt, handle_for
 
 # The copy of a win's image kept with a highlight: large enough for a public page
 # and a 1200×630 share card, small enough to serve to anyone.
@@ -264,7 +264,7 @@ def _public_text(body: str, names: Mapping[str, str]) -> str:
 
 def _title_from(text: str) -> str:
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return Truncator(first_line).chars(HIGHLIGHT_TITLE_MAX_LENGTH)
+    return excerpt(first_line, chars=HIGHLIGHT_TITLE_MAX_LENGTH)
 
 
 def _clean_content(*, title: str, text: str, has_image: bool, image_alt: str) -> None:

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
-from django.utils.text import Truncator
 
 from accounts.models import NotificationKind, User
 from feed.access import is_moderator
 from feed.consent_selectors import consent_for_notification
 from feed.models import Consent, Highlight, Notification, Win
 from feed.selectors import InvalidCursor, decode_cursor
+from feed.text import excerpt
 
 __all__ = [
     "NOTIFICATIONS_PAGE_SIZE",
@@ -157,9 +157,9 @@ def decorate(notification: Notification, *, excerpt_chars: int = EXCERPT_CHARS) 
         if shown_comment is not None:
             notification.url += f"#comment-{shown_comment.pk}"
     if shown_comment is not None:
-        notification.excerpt = _excerpt(shown_comment.body, excerpt_chars)
+        notification.excerpt = excerpt(shown_comment.body, chars=excerpt_chars)
     elif win is not None and comment is None:
-        notification.excerpt = _excerpt(win.body, excerpt_chars)
+        notification.excerpt = excerpt(win.body, chars=excerpt_chars)
     return notification
 
 
@@ -229,7 +229,7 @@ def consent_answers(
         _when, outcome, title, message = max(earlier, key=lambda entry: entry[0])
         notification.answer = outcome
         notification.answer_title = title
-        notification.excerpt = _excerpt(message, excerpt_chars) if message else ""
+        notification.excerpt = excerpt(message, chars=excerpt_chars) if message else ""
 
 
 def stories_withdrawn(notifications: list[Notification], *, recipient: User) -> None:
@@ -262,7 +262,3 @@ def stories_withdrawn(notifications: list[Notification], *, recipient: User) -> 
             notification.url = reverse(
                 "admin:feed_highlight_change", args=[notification.highlight_id]
             )
-
-
-def _excerpt(text: str, chars: int) -> str:
-    return Truncator(" ".join(text.split())).chars(chars)

@@ -1,6 +1,7 @@
 """
 What people type, made safe to show: links made clickable, `#tags` and
-`@mentions` linked, line breaks kept, everything else escaped.
+`@mentions` linked, line breaks kept, everything else escaped; and cut short
+(`excerpt`) wherever a line quotes it.
 
 A mention is `@` followed by the local part of a coworker's email address
 (`@lucia.navarro`); the composer's autocomplete inserts it from a name.
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import escape, urlize
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 HASHTAG_RE = re.compile(r"(?<![\w&#/])#([^\W_][\w-]{0,49})", re.UNICODE)
 MENTION_RE = re.compile(r"(?<![\w@.])@([a-z0-9][a-z0-9._+-]{0,63})", re.IGNORECASE)
@@ -42,6 +44,17 @@ def parse_mentions(text: str) -> list[str]:
 def handle_for(email: str) -> str:
     """The handle people type to mention someone: the local part of their address."""
     return email.split("@", 1)[0].lower()
+
+
+def excerpt(text: str, *, chars: int) -> str:
+    """`text` on one line (each run of spaces and line breaks made one space), cut
+    to at most `chars` characters, the last an ellipsis when anything was left out.
+
+    The one way a win's, a comment's or a highlight's text is quoted short: in
+    notifications, emails, digests, the candidates' email, admin lists and the
+    public pages' descriptions. Plain text: escape it where it is shown.
+    """
+    return Truncator(" ".join(text.split())).chars(chars)
 
 
 def render_text(text: str, *, people: Mapping[str, object] | None = None) -> SafeString:

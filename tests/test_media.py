@@ -18,7 +18,6 @@ from django.utils.http import http_date
 from PIL import Image
 
 from feed import highlights
-from feed.digests import win_thumbnail
 from feed.images import avatar_file
 from feed.models import Win
 from feed.photos import photo_files
@@ -32,6 +31,7 @@ from wins_net.media import (
     media_email_url,
     media_file,
     media_urlpatterns,
+    win_thumbnail,
 )
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ The text templates should wrap their content in `{% autoescape off %}`: a name
 like "O'Neill" must not arrive as "O&#x27;Neill". The HTML body stays escaped.
 
 Every template gets `recipient`, `SITE_URL` and `ORGANISATION_NAME`, plus the
-caller's context. Links in emails must be absolute: build them with SITE_URL.
+caller's context. Links in emails must be absolute: `wins_net.links.absolute_url`.
 """
 
 from __future__ import annotations

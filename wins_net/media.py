@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import enum
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
@@ -49,6 +50,7 @@ from accounts.models import User
 from feed.access import is_comms
 from feed.highlight_selectors import PUBLIC, highlights_for_staff
 from feed.models import Consent, Highlight, Win
+from wins_net.links import absolute_url
 
 # Only images are ever stored (see feed.images and feed.photos): the type comes
 # from the extension, never from the bytes.
@@ -86,6 +88,8 @@ EMAIL_SIGNATURE_PARAM = "s"
 _email_signer = TimestampSigner(salt="wins.media.email.recipient", sep=".")
 # A mail client keeps an email's image only briefly: each new request checks again.
 EMAIL_CACHE_CONTROL = "private, max-age=3600"
+# Thumbnails in emails, in CSS pixels: small beside the text on a phone.
+THUMBNAIL_WIDTH = 120
 
 
 def media_email_url(name: str, *, recipient: User) -> str:
@@ -97,6 +101,35 @@ def media_email_url(name: str, *, recipient: User) -> str:
     stamp = _email_signer.sign(value).removeprefix(f"{value}.")
     query = urlencode({EMAIL_SIGNATURE_PARAM: f"{recipient.pk}.{stamp}"})
     return f"{default_storage.url(name)}?{query}"
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """A win's picture as an email shows it, sized for the `<img>` attributes."""
+
+    url: str  # absolute
+    width: int
+    height: int
+    alt: str  # the author's description; templates add a fallback in the reader's language
+
+
+def win_thumbnail(win: Win, *, recipient: User) -> Thumbnail | None:
+    """The thumbnail an email to `recipient` shows beside `win` (the digest's and
+    comms' weekly candidates), or None while it has no image ready. Its address is
+    signed for `recipient` (`media_email_url`): it stops working once the win is
+    no longer shown to them. Needs the image fields loaded."""
+    if not win.thumbnail or win.image_status != Win.ImageStatus.READY:
+        return None
+    if win.image_width and win.image_height:
+        height = max(1, round(THUMBNAIL_WIDTH * win.image_height / win.image_width))
+    else:
+        height = THUMBNAIL_WIDTH * 2 // 3
+    return Thumbnail(
+        url=absolute_url(media_email_url(win.thumbnail.name, recipient=recipient)),
+        width=THUMBNAIL_WIDTH,
+        height=height,
+        alt=win.image_alt,
+    )
 
 
 def _email_recipient_id(name: str, token: str) -> int | None:

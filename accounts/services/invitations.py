@@ -13,6 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
+from wins_net.links import absolute_url
 
 
 def user_invitation_url(*, user: User) -> str:
@@ -28,7 +29,7 @@ def user_invitation_url(*, user: User) -> str:
             "key": default_token_generator.make_token(user),
         },
     )
-    return settings.SITE_URL + path
+    return absolute_url(path)
 
 
 def user_has_joined(*, user: User) -> bool:
@@ -45,5 +46,5 @@ def user_invitation_context(*, user: User) -> dict | None:
     return {
         "set_password_url": user_invitation_url(user=user),
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
-        "reset_url": settings.SITE_URL + reverse("account_reset_password"),
+        "reset_url": absolute_url(reverse("account_reset_password")),
     }

@@ -35,6 +35,7 @@ from feed.digests import Digest, digest_build, this_week, week_named
 from feed.models import Email
 from feed.notifications import unsubscribe_token
 from feed.periods import Period, previous_week
+from wins_net.links import absolute_url
 
 THIS_WEEK = "this"
 LAST_WEEK = "last"
@@ -123,9 +124,10 @@ def _email_context(digest: Digest, user: User) -> dict:
         "recipient": user,
         "SITE_URL": settings.SITE_URL,
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
-        "unsubscribe_url": settings.SITE_URL
-        + reverse("notifications:unsubscribe", kwargs={"token": token}),
-        "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
+        "unsubscribe_url": absolute_url(
+            reverse("notifications:unsubscribe", kwargs={"token": token})
+        ),
+        "preferences_url": absolute_url(reverse("notifications:preferences")),
     }
 
 

@@ -23,7 +23,6 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from feed.dashboard import highlight_view_record, view_is_countable
@@ -35,6 +34,8 @@ from feed.highlight_selectors import (
 )
 from feed.models import Highlight
 from feed.share_images import share_image_png
+from feed.text import excerpt
+from wins_net.links import absolute_url
 
 # A grid of 3 columns on wide screens shows 4 full rows.
 HIGHLIGHTS_PER_PAGE = 12
@@ -44,13 +45,6 @@ JSON_EXCERPT_CHARS = 280
 DESCRIPTION_CHARS = 200
 # Public, and short enough that a withdrawal reaches caches soon.
 PUBLIC_MAX_AGE = 300
-
-
-def absolute_url(url: str) -> str:
-    """`url` made absolute from `SITE_URL` (already absolute URLs are kept)."""
-    if url.startswith(("http://", "https://")):
-        return url
-    return f"{settings.SITE_URL}/{url.lstrip('/')}"
 
 
 def highlight_url(highlight: Highlight) -> str:
@@ -116,7 +110,7 @@ def highlight_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "people": public_names(highlight),
             "canonical_url": highlight_url(highlight),
             "share_image_url": share_url,
-            "description": Truncator(" ".join(highlight.text.split())).chars(DESCRIPTION_CHARS),
+            "description": excerpt(highlight.text, chars=DESCRIPTION_CHARS),
         },
     )
     if view_is_countable(method=request.method, headers=request.headers):
@@ -150,7 +144,7 @@ def highlights_latest_json(request: HttpRequest) -> JsonResponse:
         {
             "title": highlight.title,
             "url": highlight_url(highlight),
-            "text": Truncator(" ".join(highlight.text.split())).chars(JSON_EXCERPT_CHARS),
+            "text": excerpt(highlight.text, chars=JSON_EXCERPT_CHARS),
             "image_url": image_url(highlight),
             "image_alt": highlight.image_alt,
             "published_at": highlight.published_at.isoformat(),

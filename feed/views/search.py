@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from feed.search import (
@@ -25,6 +27,13 @@ def _page_number(raw: str | None) -> int:
     return min(max(number, 1), SEARCH_MAX_PAGES)
 
 
+def _more_url(terms: SearchTerms | None, results) -> str:
+    """The next page of results, or "" when this is the last."""
+    if not terms or results is None or not results.has_more:
+        return ""
+    return f"{reverse('feed:search')}?{urlencode({'q': terms.text, 'page': results.page + 1})}"
+
+
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
@@ -40,6 +49,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "max_length": SEARCH_MAX_LENGTH,
         "full_text": uses_full_text(),
+        "more_url": _more_url(terms, results),
     }
     if request.htmx and results is not None and results.page > 1:
         response = render(request, "feed/search.html#results", context)

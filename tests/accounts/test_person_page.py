@@ -203,3 +203,15 @@ def test_people_are_found_only_for_active_signed_in_readers(world):
     world["teammate"].is_active = False
     with pytest.raises(Http404):
         access_person(user=world["teammate"], pk=world["person"].pk)
+
+
+def test_show_more_is_the_shared_button(client):
+    """ "Show more" on a person's page is the one every list uses: a link that htmx
+    turns into the next items in place, keeping "show credited" across pages."""
+    person, viewer = UserFactory(), UserFactory()
+    make_wins(UserFactory(), FEED_PAGE_SIZE + 1, credit=person)
+    client.force_login(viewer)
+    response = client.get(url(person, show="credited"))
+    assert 'class="feed-more"' in response.text
+    assert 'data-hx-target="closest .feed-more"' in response.text
+    assert "?show=credited&amp;cursor=" in response.text

@@ -340,3 +340,18 @@ def test_search_runs_the_same_queries_for_few_or_many_results(
     many(SEARCH_PAGE_SIZE)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(URL, {"q": "budget"})
+
+
+def test_more_results_is_the_shared_button(client, reader):
+    """ "More results" is the "show more" every list uses, for the next page of the same words."""
+    author = UserFactory()
+    for n in range(SEARCH_PAGE_SIZE + 1):
+        post(author, f"Rota change number {n}")
+    win_search_vector_update()
+    client.force_login(reader)
+    response = client.get(URL, {"q": "rota"})
+    assert 'data-hx-target="closest .feed-more"' in response.text
+    assert f"{URL}?q=rota&amp;page=2" in response.text
+    more = client.get(URL, {"q": "rota", "page": 2}, headers={"HX-Request": "true"})
+    assert more.text.count("Rota change number") == 1
+    assert "feed-more" not in more.text
