@@ -15,7 +15,10 @@ from django.utils import timezone
 
 from accounts.models import Cadence, EmailPreference, User
 from feed.digests import this_week
+from feed.emails import message_build
+from feed.models import Email
 from feed.notifications import preference_set
+from feed.periods import previous_week
 from tests.factories import TeamFactory, UserFactory
 from tests.feed.notifications.digest_helpers import manager_with_team, text_of, win_at
 
@@ -149,3 +152,44 @@ def test_a_manager_who_turned_it_off_is_told_how_to_turn_it_on(client, marta):
     text = text_of(client.get(URL).content.decode())
     assert "You turned the weekly digest off" in text
     assert "Ana closed the Bilbao renewal" in text
+
+
+def test_the_page_and_the_email_show_the_same_people_wins_and_counts(client, marta):
+    """Last week's page holds what last week's email holds, in the same order: the
+    totals, and each person with their wins, credits and counts."""
+    ana, luis = User.objects.get(name="Ana Arias"), User.objects.get(name="Luis Luna")
+    UserFactory(name="Pau Paz", team=ana.team, manager=marta)  # quiet all week
+    moment = last_week_moment(ana)
+    win_at(ana, moment, "Ana and Luis shipped it", reactions=2, photo=True, credited=(luis,))
+    win_at(luis, moment - timedelta(hours=3), "Luis fixed the printer", comments=1)
+    win_at(ana, moment - timedelta(hours=5), "Ana trained two colleagues", reactions=4)
+    period = previous_week(time_zone=marta.time_zone)
+    email = Email.objects.create(
+        recipient=marta, kind=Email.Kind.DIGEST, period=period.key, message_id="<d@test>"
+    )
+    (html, _mimetype), *_ = message_build(email=email).alternatives
+
+    page = text_of(client.get(URL, {"week": "last"}).content.decode())
+    sent = text_of(html)
+
+    def people(text: str) -> str:
+        return text[text.index("By person") : text.index("No wins this week from")]
+
+    # The same numbers, each under its label on the page and above it in the email.
+    assert "Wins 3 People who shared 2 of 3 Reactions 6 Comments 1" in page
+    assert "3 Wins 2 of 3 People who shared 6 Reactions 1 Comments" in sent
+    assert people(page) == people(sent)
+    shown = people(page)
+    order = [
+        "Ana Arias",
+        "2 wins",
+        "Ana trained two colleagues",
+        "4 reactions",
+        "Ana and Luis shipped it",
+        "With Luis Luna",
+        "Luis Luna",
+        "Luis fixed the printer",
+        "1 comment",
+    ]
+    positions = [shown.index(part) for part in order]
+    assert positions == sorted(positions)
