@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from accounts.models import User
 from feed.models import Consent, Highlight, Win
@@ -51,9 +52,13 @@ def open_highlight_for(*, win: Win, user: User) -> OpenHighlight | None:
 def can_withdraw(*, consent: Consent) -> bool:
     """Whether `consent.person` can still withdraw the highlight from their consent
     page: it is awaiting consent, approved or published, and still names them.
-    At most one query, whatever became of the win."""
+    A request still open for an answer is not withdrawn but declined, so its
+    page offers Approve and Decline only. At most one query, whatever became of
+    the win."""
     highlight = consent.highlight
     if highlight.status not in WITHDRAWABLE_STATUSES:
+        return False
+    if consent.answer == Consent.Answer.PENDING and consent.expires_at > timezone.now():
         return False
     return highlight.people.filter(user_id=consent.person_id).exists()
 

@@ -250,3 +250,17 @@ def test_answering_clears_the_request_from_the_bell(client, awaiting, author, cr
 
     assert not unread.filter(recipient=author).exists()
     assert unread.filter(recipient=credited).count() == 1  # theirs is still waiting
+
+
+def test_withdraw_is_offered_only_once_the_person_has_approved(client, awaiting, author):
+    """While the request waits for an answer, the page offers Approve and Decline;
+    "withdraw my consent" comes only after approving."""
+    consent = awaiting.consents.get(person=author)
+    withdraw = reverse("feed:consent_withdraw", kwargs={"consent_id": consent.pk})
+    client.force_login(author)
+
+    assert withdraw not in client.get(_url(consent)).content.decode()
+
+    client.post(_url(consent), {"answer": "approve", "message": ""})
+
+    assert withdraw in client.get(_url(consent)).content.decode()
