@@ -85,13 +85,14 @@ test: install-dev ## Set up and run every test
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} --dist loadgroup $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: $(STAMP_DEV) ## Check code, templates, migrations and translations
+lint: $(STAMP_DEV) ## Check code, templates, migrations, translations and the layers
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	git ls-files '*.py' | xargs $(VENV)/bin/django-upgrade --target-version 6.1 --check
 	$(VENV)/bin/djlint templates --check --quiet
 	$(VENV)/bin/djlint templates --lint --quiet
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 .PHONY: fmt
 fmt: $(STAMP_DEV) ## Format code and templates

@@ -12,7 +12,7 @@ from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from feed.images import MAX_PIXELS, MAX_UPLOAD_BYTES, ImageUploadField, avatar_file
+from wins_net.images import MAX_PIXELS, MAX_UPLOAD_BYTES, ImageUploadField, avatar_file
 
 # The IANA areas people live in. Other names in the database (`Etc/GMT+3`,
 # `US/Eastern`, `CET`) are legacy aliases: offered only to someone already using one.

@@ -134,7 +134,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 # Notification preferences
 # --------------------------------------------------------------------------
 # What happens to people (the bell's lines, `feed.models.Notification`) and how
-# often each kind reaches them by email. The delivery itself is `feed.delivery`.
+# often each kind reaches them by email. The delivery itself is `feed.notifications.delivery`.
 class NotificationKind(models.TextChoices):
     """What happened to someone, for the bell and for email preferences."""
 

@@ -27,8 +27,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     only the next wins."""
     from django.utils.cache import patch_vary_headers
 
-    from feed.access import access_person
-    from feed.selectors import InvalidCursor, person_counts, person_wins
+    from feed.wins.access import access_person
+    from feed.wins.selectors import InvalidCursor, person_counts, person_wins
 
     person = access_person(user=request.user, pk=pk)
     credited = request.GET.get("show") == "credited"
@@ -102,7 +102,7 @@ def _export(request: HttpRequest, *, extension: str, content_type: str, lines) -
     from django.http import StreamingHttpResponse
     from django.utils.http import content_disposition_header
 
-    from feed.exports import export_filename
+    from feed.wins.exports import export_filename
 
     def link(win) -> str:
         return request.build_absolute_uri(win.get_absolute_url())
@@ -121,7 +121,7 @@ def _export(request: HttpRequest, *, extension: str, content_type: str, lines) -
 @require_http_methods(["GET"])
 def export_markdown(request: HttpRequest) -> HttpResponse:
     """The signed-in person's wins as a Markdown brag document, streamed."""
-    from feed.exports import export_markdown as lines
+    from feed.wins.exports import export_markdown as lines
 
     return _export(
         request, extension="md", content_type="text/markdown; charset=utf-8", lines=lines
@@ -132,7 +132,7 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def export_csv(request: HttpRequest) -> HttpResponse:
     """The signed-in person's wins as CSV (safe to open in a spreadsheet), streamed."""
-    from feed.exports import export_csv as lines
+    from feed.wins.exports import export_csv as lines
 
     return _export(request, extension="csv", content_type="text/csv; charset=utf-8", lines=lines)
 
@@ -153,11 +153,11 @@ def autocomplete(request: HttpRequest) -> HttpResponse:
     `?q=` matches the start of a name, of any word of it, or of an email address
     (at least two characters; `@` is ignored). Only active people, never the
     asker, at most eight. With `?visibility=team` only the asker's teammates: a
-    team-only win cannot credit anyone else (see `feed.services`).
+    team-only win cannot credit anyone else (see `feed.wins.services`).
     """
     from django.db.models import Q
 
-    from feed.text import handle_for
+    from feed.wins.text import handle_for
 
     query = request.GET.get("q", "").strip().lstrip("@")[:100]
     people: list[User] = []

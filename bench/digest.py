@@ -14,7 +14,7 @@ tests. About a minute the first time (seeding), less after.
 2. Starts an SMTP sink (aiosmtpd, in a process of its own, counting what it
    receives and dropping it) on 127.0.0.1.
 3. The real path, as beat runs it on Monday 23 November 2026 at 16:00 UTC:
-   `feed.digests.digests_plan` plans every manager in chunks and
+   `feed.notifications.digests.digests_plan` plans every manager in chunks and
    records the rows; each chunk's rows are handed over in batches of
    `delivery.BATCH_SIZE` to `notifications.emails_send`, run in this process
    (Celery eager), which claims each row, builds the digest (`digest_build`,
@@ -124,7 +124,7 @@ def seed() -> None:
     from django.db import connection, transaction
 
     from accounts.models import Team, User
-    from feed.models import Credit, Win
+    from feed.wins.models import Credit, Win
 
     call_command("migrate", "--no-input", "-v", "0")
     call_command("createcachetable")
@@ -290,8 +290,8 @@ def real_round() -> Round:
     from django.db import connection
     from django.db.models import Count
 
-    from feed.digests import digests_plan
-    from feed.models import Email
+    from feed.notifications.digests import digests_plan
+    from feed.notifications.models import Email
 
     Email.objects.filter(kind=Email.Kind.DIGEST).delete()
     queries = 0
@@ -319,8 +319,8 @@ def real_round() -> Round:
 
 def render_all() -> list:
     """Every digest of the week, rendered (not timed): the floor's messages."""
-    from feed.emails import message_build
-    from feed.models import Email
+    from feed.notifications.emails import message_build
+    from feed.notifications.models import Email
 
     rows = Email.objects.filter(kind=Email.Kind.DIGEST).select_related("recipient").order_by("pk")
     return [message_build(email=row) for row in rows.iterator(chunk_size=500)]

@@ -24,7 +24,7 @@ tests. About 4 minutes the first time (seeding), 3 after.
      fragment (`/people/autocomplete/?q=`: every middleware, session and
      user, no template to speak of), the floor;
    - a page 5,000 wins deep (`/?cursor=…`, the cursor built with
-     `feed.selectors.encode_cursor` from the 5,000th win the employee sees,
+     `feed.wins.selectors.encode_cursor` from the 5,000th win the employee sees,
      the parameter name read from the feed's own "Show more" link) with
      page 1: target ≥ 0.8, as cursor pagination should cost the same at any
      depth;
@@ -139,8 +139,8 @@ def targets_from_database() -> Targets:
 
     django.setup()
     from accounts.models import User
-    from feed.models import Win
-    from feed.selectors import encode_cursor
+    from feed.wins.models import Win
+    from feed.wins.selectors import encode_cursor
 
     employee = User.objects.get(email=LOGIN_EMAIL)
     visible = Win.objects.visible_to(employee).order_by("-created_at", "-id")

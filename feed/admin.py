@@ -2,8 +2,8 @@
 Moderation, tags, outgoing mail, highlights and the curation queue in the admin area.
 
 Actions and forms call the same services as the app: hiding a reported win goes
-through `feed.services`, retrying a failed email through `feed.delivery`, and
-proposing, editing and publishing a highlight through `feed.highlights`.
+through `feed.wins.services`, retrying a failed email through `feed.notifications.delivery`, and
+proposing, editing and publishing a highlight through `feed.highlights.services`.
 """
 
 from __future__ import annotations
@@ -37,26 +37,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import EmailPreference, User
-from feed import curation, delivery, highlight_names, highlights, services
-from feed.access import is_comms, is_moderator
-from feed.highlight_selectors import highlights_for_staff
-from feed.models import (
+from feed.highlights import curation
+from feed.highlights import names as highlight_names
+from feed.highlights import services as highlights
+from feed.highlights.models import (
     HIGHLIGHT_TEXT_MAX_LENGTH,
     HIGHLIGHT_TITLE_MAX_LENGTH,
-    Comment,
     Consent,
     CurationCandidate,
-    Email,
     Highlight,
     HighlightEvent,
     HighlightPerson,
-    Notification,
-    Report,
-    Tag,
-    Win,
 )
-from feed.text import excerpt
-from feed.views.highlights import public_names
+from feed.highlights.selectors import highlights_for_staff
+from feed.highlights.views.public import public_names
+from feed.notifications import delivery
+from feed.notifications.models import Email, Notification
+from feed.wins import services
+from feed.wins.access import is_comms, is_moderator
+from feed.wins.models import Comment, Report, Tag, Win
+from feed.wins.text import excerpt
 
 # Characters of a win's text shown in the curation queue (two or three lines at
 # 1280 px, so the score and highlight columns stay on screen) and in the
@@ -96,7 +96,7 @@ class WinAdmin(MissingIs404, admin.ModelAdmin):
     search_fields = ["body", "author__name", "author__email", "tags__name"]
     date_hierarchy = "created_at"
     # A win's words, audience and picture are its author's (and its stored
-    # HTML, search document and credits follow them through `feed.services`):
+    # HTML, search document and credits follow them through `feed.wins.services`):
     # staff hide a win, they never rewrite it here.
     readonly_fields = ["author", "body", "visibility", "team", "image", "thumbnail", "image_alt",
                        "reaction_count", "comment_count", "created_at", "edited_at"]  # fmt: skip
@@ -118,7 +118,7 @@ class WinAdmin(MissingIs404, admin.ModelAdmin):
         return queryset.publishable()
 
     # Changing a win here means hiding or showing it, and deleting it withdraws
-    # its public stories: both through `feed.services`, for moderators only.
+    # its public stories: both through `feed.wins.services`, for moderators only.
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_moderator(request.user) and super().has_change_permission(request, obj)
 
@@ -232,13 +232,14 @@ class ReportAdmin(admin.ModelAdmin):
 # --------------------------------------------------------------------------
 # Outgoing mail and notifications
 # --------------------------------------------------------------------------
-# Looked at, not edited. An `Email` row is written only by `feed.delivery`, whose state machine
+# Looked at, not edited. An `Email` row is written only by
+# `feed.notifications.delivery`, whose state machine
 # is what makes a message go out once; a hand edit (or a deletion, which lets the
 # same message be recorded and sent again) would defeat it. So every field is
 # read-only, rows are never added or deleted here, and the one thing an operator
 # can do is the "Retry" action, which calls `delivery.emails_retry` like any
 # other caller. Notifications and preferences are people's own data, changed in
-# the app through `feed.notifications`; here they can be searched and read.
+# the app through `feed.notifications.services`; here they can be searched and read.
 
 # Characters of the last error shown in the list; the whole text is on the row's page.
 ERROR_EXCERPT_LENGTH = 80
@@ -349,7 +350,7 @@ class PreferenceAdmin(ReadOnlyAdmin):
 # --------------------------------------------------------------------------
 # Highlights
 # --------------------------------------------------------------------------
-# Every change to a highlight is a transition of `feed.highlights`, which checks
+# Every change to a highlight is a transition of `feed.highlights.services`, which checks
 # who may take it, records it as an event and asks for consent again when needed.
 # The change page of an open highlight has a form for its public version (title,
 # text, image, names) whose only way to save is `highlights.highlight_update`;
@@ -941,7 +942,7 @@ def _int_or_404(value: str) -> int:
 # --------------------------------------------------------------------------
 # The curation queue
 # --------------------------------------------------------------------------
-# Wins for everyone, ranked by `feed.curation` (the same ranking as the weekly
+# Wins for everyone, ranked by `feed.highlights.curation` (the same ranking as the weekly
 # email of candidates), for comms to find the next public story. Team-only and
 # hidden wins never appear: the queryset starts from `curation_queue`. Only
 # people who may propose highlights see it (the proxy's own permissions are

@@ -7,5 +7,8 @@ class FeedConfig(AppConfig):
     verbose_name = _("Wins")
 
     def ready(self) -> None:
-        # Connects the receivers that give a win a new revision when its card changes.
-        from feed import cards  # noqa: F401
+        # Connects the receivers that give a win a new revision when its card
+        # changes, and registers every Celery task (services queue them by name).
+        from feed.highlights import tasks as highlights_tasks  # noqa: F401
+        from feed.notifications import tasks as notifications_tasks  # noqa: F401
+        from feed.wins import cards, tasks  # noqa: F401

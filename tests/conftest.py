@@ -137,7 +137,7 @@ def _own_media_root(settings, tmp_path_factory):
 
 @pytest.fixture
 def cards_cache(settings):
-    """The cache of rendered win cards (`feed.cards`), in this test's own memory.
+    """The cache of rendered win cards (`feed.wins.cards`), in this test's own memory.
 
     With Redis (CI), clearing a cache empties the whole Redis database, which
     the other test processes share: a test that counts the queries of a page

@@ -96,7 +96,7 @@ def comms_user(**kwargs) -> User:
 
 
 def moderator_user(**kwargs) -> User:
-    """Staff with the moderation permission (`feed.access.MODERATION_PERMISSION`)
+    """Staff with the moderation permission (`feed.wins.access.MODERATION_PERMISSION`)
     and the admin's pages of wins and comments (deleting a win deletes its comments,
     reports and notifications too), as a moderators' group would have."""
     person = UserFactory(is_staff=True, **kwargs)
@@ -112,7 +112,7 @@ def moderator_user(**kwargs) -> User:
 
 
 class HighlightFactory(factory.django.DjangoModelFactory):
-    """A bare highlight row, for reads; flows go through `feed.highlights`."""
+    """A bare highlight row, for reads; flows go through `feed.highlights.services`."""
 
     class Meta:
         model = "feed.Highlight"

@@ -21,7 +21,8 @@ from django.urls import reverse
 from PIL import Image
 
 from accounts.models import User
-from feed import highlights, photos, services
+from feed.highlights import services as highlights
+from feed.wins import photos, services
 from tests.conftest import unavailable
 from tests.factories import TeamFactory, UserFactory, comms_user
 

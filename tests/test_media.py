@@ -17,13 +17,8 @@ from django.urls import resolve
 from django.utils.http import http_date
 from PIL import Image
 
-from feed import highlights
-from feed.images import avatar_file
-from feed.models import Win
-from feed.photos import photo_files
-from feed.services import win_create
-from tests.factories import TeamFactory, UserFactory, comms_user
-from wins_net.media import (
+from feed.highlights import services as highlights
+from feed.media import (
     PRIVATE_CACHE_CONTROL,
     PUBLIC_CACHE_CONTROL,
     MediaAccess,
@@ -33,6 +28,11 @@ from wins_net.media import (
     media_urlpatterns,
     win_thumbnail,
 )
+from feed.wins.models import Win
+from feed.wins.photos import photo_files
+from feed.wins.services import win_create
+from tests.factories import TeamFactory, UserFactory, comms_user
+from wins_net.images import avatar_file
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +166,7 @@ def test_a_person_who_left_gets_nothing(client, people, files):
 
 
 def test_a_hidden_win_photo_is_only_for_its_author_and_staff(client, people, files):
-    from feed.models import Win
+    from feed.wins.models import Win
 
     Win.objects.filter(body__startswith="We shipped").update(is_hidden=True)
     client.force_login(people["colleague"])

@@ -20,11 +20,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from feed.emails import message_build
-from feed.images import avatar_file
-from feed.models import Email, Report, Win
-from feed.photos import photo_files
-from feed.services import content_hide, report_create, win_create, win_delete, win_update
+from feed.media import EMAIL_CACHE_CONTROL, EMAIL_SIGNATURE_PARAM, media_email_url
+from feed.notifications.emails import message_build
+from feed.notifications.models import Email
+from feed.wins.models import Report, Win
+from feed.wins.photos import photo_files
+from feed.wins.services import content_hide, report_create, win_create, win_delete, win_update
 from tests.factories import TeamFactory, UserFactory, comms_user, moderator_user
 from tests.feed.notifications.digest_helpers import (
     LAST_WEEK,
@@ -32,7 +33,7 @@ from tests.feed.notifications.digest_helpers import (
     manager_with_team,
     win_at,
 )
-from wins_net.media import EMAIL_CACHE_CONTROL, EMAIL_SIGNATURE_PARAM, media_email_url
+from wins_net.images import avatar_file
 
 pytestmark = pytest.mark.django_db
 

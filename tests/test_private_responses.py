@@ -12,8 +12,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from feed import highlights
-from feed.services import comment_create, win_create
+from feed.highlights import services as highlights
+from feed.wins.services import comment_create, win_create
 from tests.factories import UserFactory, comms_user
 from wins_net.middleware import PrivateResponsesMiddleware, caching_chosen
 

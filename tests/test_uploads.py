@@ -16,7 +16,7 @@ from django.test.client import BOUNDARY, encode_multipart
 from django.urls import reverse
 
 from accounts.models import User
-from feed.models import Reaction, Tag, Win
+from feed.wins.models import Reaction, Tag, Win
 from tests.factories import TeamFactory, UserFactory, WinFactory
 
 pytestmark = pytest.mark.django_db

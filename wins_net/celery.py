@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wins_net.settings")
 
 app = Celery("wins_net")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+app.autodiscover_tasks(["feed.wins", "feed.notifications", "feed.highlights"])
+
+
+def task_named(name: str) -> Task:
+    """The registered task called `name`.
+
+    A service queues work through this rather than importing its package's
+    `tasks` module, which imports the service: tasks sit above services, and
+    nothing below imports them. Every `tasks` module is imported when Django
+    starts (`feed.apps.FeedConfig.ready`), so the name is always registered.
+    """
+    return app.tasks[name]
 
 
 def _make_broker_folders() -> None:

@@ -125,6 +125,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wins_net.context_processors.site",
             ],
+            # The feed app's domains keep their template tags in their own package.
+            "libraries": {
+                "time_tags": "wins_net.templatetags.time_tags",
+                "win_cards": "feed.wins.templatetags.win_cards",
+                "notification_tags": "feed.notifications.templatetags.notification_tags",
+                "digest_tags": "feed.notifications.templatetags.digest_tags",
+                "comms_tags": "feed.highlights.templatetags.comms_tags",
+            },
         },
     },
 ]
@@ -411,7 +419,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --------------------------------------------------------------------------
-# Email delivery (feed.delivery)
+# Email delivery (feed.notifications.delivery)
 # --------------------------------------------------------------------------
 # A message is tried this many times, waiting EMAIL_RETRY_SECONDS, then twice
 # as long after each failure (60 s base: about an hour in all), then it fails

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from feed.views.dashboard import comms_dashboard
+from feed.highlights.views.dashboard import comms_dashboard
+from feed.media import media_urlpatterns
 from wins_net.health import healthz
-from wins_net.media import media_urlpatterns
 
 # The admin signs in through allauth, so its rate limits and two-factor apply.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -25,9 +25,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("notifications/", include("feed.urls_notifications")),
-    path("highlights/", include("feed.urls_highlights")),
+    path("notifications/", include("feed.notifications.urls")),
+    path("highlights/", include("feed.highlights.urls")),
     # Uploaded files, with access rules; none when SERVE_MEDIA is off.
     *media_urlpatterns(),
-    path("", include("feed.urls")),
+    path("", include("feed.wins.urls")),
 ]

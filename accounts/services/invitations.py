@@ -1,8 +1,8 @@
 """Invitations: a link to set one's password, for people IT added.
 
 What an invitation says and who may still get one live here. Recording and
-sending it once is the email ledger's job (`feed.invitations`, `feed.delivery`),
-like every other email.
+sending it once is the email ledger's job (`feed.notifications.invitations`,
+`feed.notifications.delivery`), like every other email.
 """
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
 from accounts.selectors import email_domain_allowed
-from feed.cards import people_changed
-from feed.invitations import invitations_record
+from feed.notifications.invitations import invitations_record
+from feed.wins.cards import people_changed
 
 PEOPLE_COLUMNS = ("email", "name", "team", "manager_email")
 
@@ -482,7 +482,7 @@ def people_import(
       and so are fields the file does not carry.
     - New people get an unusable password, a verified primary EmailAddress
       (IT vouches for it) and an invitation email, recorded in the email
-      ledger in the same transaction (`feed.invitations`): sent once after the
+      ledger in the same transaction (`feed.notifications.invitations`): sent once after the
       commit, even if the broker is down then (the sweep hands it over later).
     - `dry_run` checks everything and reports the same counts, writing and
       sending nothing.

@@ -42,7 +42,7 @@ def user_update_profile(
     """Save what a person edits about themselves; never their team or manager,
     which only the directory sets (they decide what the person may see).
 
-    `avatar` is an already re-encoded file (see `feed.images.avatar_file`) that
+    `avatar` is an already re-encoded file (see `wins_net.images.avatar_file`) that
     replaces the current one; `remove_avatar` removes it. The old file is deleted
     only after the transaction commits, so a failed save loses nothing, and a new
     file written for a save that fails is deleted again.

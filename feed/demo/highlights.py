@@ -1,7 +1,7 @@
 """
 Demo highlights: a few of the most celebrated demo wins in every state.
 
-Made through `feed.highlights`, as comms and the people named would make them,
+Made through `feed.highlights.services`, as comms and the people named would make them,
 so every step has its events and consents; inside `notifications_muted()`, so a
 fresh demo does not email people about history. The demo employee's own best
 win waits for their consent. Idempotent: once the demo comms login has
@@ -20,11 +20,12 @@ from functools import cache
 from django.db import transaction
 
 from accounts.models import User
-from feed import highlights
 from feed.demo.ideas import Idea
 from feed.demo.texts import IDEAS
-from feed.models import Highlight, Win
-from feed.notifications import notifications_muted
+from feed.highlights import services as highlights
+from feed.highlights.models import Highlight
+from feed.notifications.services import notifications_muted
+from feed.wins.models import Win
 
 COMMS = "comms@example.com"
 EMPLOYEE = "employee@example.com"

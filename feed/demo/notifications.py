@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from accounts.models import NotificationKind, User
 from feed.demo.people import DEMO_LOGINS
-from feed.models import Comment, Credit, Notification, Reaction, Win
+from feed.notifications.models import Notification
+from feed.wins.models import Comment, Credit, Reaction, Win
 
 WINDOW = timedelta(days=14)
 READ_AFTER = timedelta(days=7)

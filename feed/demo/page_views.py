@@ -1,6 +1,6 @@
 """
 Public page views for the demo's published stories, so the comms dashboard
-(`feed.dashboard`) has a funnel to show right after `seed_demo`.
+(`feed.highlights.dashboard`) has a funnel to show right after `seed_demo`.
 
 Written as the daily counters the public pages keep (`HighlightView`), never
 through the pages themselves: many reads the first days, then a long tail.
@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from feed.dashboard import org_zone
-from feed.models import Highlight, HighlightView
+from feed.highlights.dashboard import org_zone
+from feed.highlights.models import Highlight, HighlightView
 
 
 def demo_views_seed(*, days: int = 42, now: datetime | None = None) -> int:

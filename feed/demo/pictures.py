@@ -4,8 +4,8 @@ The pictures demo wins are posted with, drawn with Pillow: nothing downloaded.
 A win whose idea has a headline gets a card showing it (or a rising bar chart
 under it); others get an abstract illustration (confetti, rings, waves). Each
 is described in the win's language for screen readers, and stored as the
-composer stores uploads: decoded and cleaned by `feed.images`, made into a
-display image and a thumbnail by `feed.photos`. Deterministic: the same spec
+composer stores uploads: decoded and cleaned by `wins_net.images`, made into a
+display image and a thumbnail by `feed.wins.photos`. Deterministic: the same spec
 draws the same picture.
 """
 
@@ -21,8 +21,8 @@ from io import BytesIO
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
-from feed import images
-from feed.photos import photo_files
+from feed.wins.photos import photo_files
+from wins_net import images
 
 # Pictures are drawn at this size (3:2, like a photo). Larger would only make
 # seeding slower: WebP encoding is most of a picture's cost.

@@ -26,7 +26,7 @@ from feed.demo.pictures import PALETTES, PictureSpec
 from feed.demo.texts import AUTHOR_REPLIES, COMMENTS, EDITS, IDEAS
 from feed.demo.timing import local_moment, moment_after
 from feed.demo.values import LEARNING
-from feed.models import Reaction, Win
+from feed.wins.models import Reaction, Win
 
 # About this share of the curated wins get a picture (those with a headline more often).
 CURATED_IMAGE_SHARE = 0.3

@@ -9,12 +9,12 @@ third, edit a few, and react to and comment on each other's wins.
 Two ways in, one plan. Every win is first *planned* in memory (author, text,
 time, credits, reactions, comments, picture: `feed.demo.planning`) from a
 seeded `random.Random`, so the same database gets the same wins. The first
-`CURATED_WINS` are then posted through `feed.services` (`win_create`,
+`CURATED_WINS` are then posted through `feed.wins.services` (`win_create`,
 `win_update`), exactly as the composer would, with the pictures of
 `feed.demo.pictures` stored as uploads are; any beyond that (benchmarks:
 hundreds of thousands) are written with `bulk_create` in batches, with the
 same tags and credits but no pictures, and get their search documents
-(`feed.search`) batch by batch. Reactions and comments are bulk-created in
+(`feed.wins.search`) batch by batch. Reactions and comments are bulk-created in
 both cases and the counters then set from the rows in one UPDATE each. On
 PostgreSQL the tables are ANALYZEd at the end.
 
@@ -47,11 +47,11 @@ from feed.demo.pictures import alt_text, picture_files
 from feed.demo.planning import Plan, Planner
 from feed.demo.timing import posting_times
 from feed.demo.values import ensure_values
-from feed.models import Comment, Credit, Reaction, Tag, Win
-from feed.notifications import notifications_muted
-from feed.search import win_search_vector_update
-from feed.services import tags_for, win_create, win_update
-from feed.text import parse_hashtags, render_body
+from feed.notifications.services import notifications_muted
+from feed.wins.models import Comment, Credit, Reaction, Tag, Win
+from feed.wins.search import win_search_vector_update
+from feed.wins.services import tags_for, win_create, win_update
+from feed.wins.text import parse_hashtags, render_body
 
 DEFAULT_WINS = 160
 SEED = 2026

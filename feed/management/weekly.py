@@ -3,7 +3,7 @@ What `send_digests` and `send_candidates` share: a weekly email, planned and sen
 
 Each runs the planner beat runs (`digests_plan`, `candidates_plan`) with
 `force=True`, so it does not wait for Monday 08:00 in each recipient's time
-zone, and hands the recorded rows to `feed.delivery.emails_send_here`: this
+zone, and hands the recorded rows to `feed.notifications.delivery.emails_send_here`: this
 process sends them with the code the workers run. The ledger records each email
 once per person and week, so a second run records and sends nothing. A message
 the mail server refuses stays recorded and is retried by the workers.
@@ -19,8 +19,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from feed import delivery
-from feed.digests import Skipped
+from feed.notifications import delivery
+from feed.notifications.digests import Skipped
 
 
 def plural(count: int, one: str, many: str) -> str:

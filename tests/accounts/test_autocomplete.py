@@ -92,7 +92,7 @@ def test_inactive_people_and_the_asker_are_left_out(client, asker, care):
 
 
 def test_team_only_suggests_only_teammates(client, asker, care):
-    """A team-only win cannot credit anyone outside the team (feed.services refuses it)."""
+    """A team-only win cannot credit anyone outside the team (feed.wins.services refuses it)."""
     UserFactory(email="ana.care@example.com", name="Ana Care", team=care)
     UserFactory(email="ana.sales@example.com", name="Ana Sales", team=TeamFactory(name="Sales"))
     UserFactory(email="ana.none@example.com", name="Ana None", team=None)

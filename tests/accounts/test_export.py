@@ -11,9 +11,9 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from feed import services
-from feed.exports import EXPORT_CHUNK_SIZE, csv_safe
-from feed.models import Win
+from feed.wins import services
+from feed.wins.exports import EXPORT_CHUNK_SIZE, csv_safe
+from feed.wins.models import Win
 from tests.factories import TeamFactory, UserFactory, WinFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 """Invitations go through the email ledger: one row per person, sent once.
 
 `import_people` records the invitation of each person it creates in the same
-transaction (`feed.invitations`); the ledger (`feed.delivery`) sends each row
+transaction (`feed.notifications.invitations`); the ledger
+(`feed.notifications.delivery`) sends each row
 once, whatever runs twice, and skips the people who joined before it went out.
 The invitation's link and wording are tested in test_import_people.py.
 """
@@ -19,9 +20,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.models import User
-from feed import delivery
-from feed.models import Email
-from feed.tasks import emails_send, invitation_send
+from feed.notifications import delivery
+from feed.notifications.models import Email
+from feed.notifications.tasks import emails_send, invitation_send
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

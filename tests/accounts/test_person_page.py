@@ -8,10 +8,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.urls import reverse
 
-from feed import services
-from feed.access import access_person
-from feed.models import Win
-from feed.selectors import FEED_PAGE_SIZE, person_counts
+from feed.wins import services
+from feed.wins.access import access_person
+from feed.wins.models import Win
+from feed.wins.selectors import FEED_PAGE_SIZE, person_counts
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_queries_stay_the_same_at_5_and_50_wins(client, credited, django_assert_
 
 def test_a_person_who_left_looks_like_nobody(client, world):
     """The page of someone who left answers exactly as an id nobody has: the
-    404 does not tell that they were ever here (`feed.access.access_person`)."""
+    404 does not tell that they were ever here (`feed.wins.access.access_person`)."""
     world["person"].is_active = False
     world["person"].save(update_fields=["is_active"])
     client.force_login(world["teammate"])

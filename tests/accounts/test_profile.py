@@ -308,7 +308,7 @@ def test_new_avatar_and_remove_together_is_an_error(client, media_root):
 def test_failed_save_keeps_the_old_avatar_and_drops_the_new_file(monkeypatch, media_root):
     """Nothing is lost and nothing is left behind when the database write fails."""
     person = person_with_avatar(name="Ana")
-    from feed.images import avatar_file
+    from wins_net.images import avatar_file
 
     new_avatar = avatar_file(Image.new("RGB", (10, 10)))
 

@@ -34,13 +34,14 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Cadence, EmailPreference, NotificationKind, User
-from feed import services
-from feed.emails import message_build
-from feed.models import Email, Win
-from feed.notifications import cadence_for, unsubscribe_token
-from feed.photos import photo_files
-from feed.search import win_search_vector_update
-from feed.text import handle_for
+from feed.notifications.emails import message_build
+from feed.notifications.models import Email
+from feed.notifications.services import cadence_for, unsubscribe_token
+from feed.wins import services
+from feed.wins.models import Win
+from feed.wins.photos import photo_files
+from feed.wins.search import win_search_vector_update
+from feed.wins.text import handle_for
 from tests.factories import TEST_PASSWORD, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import Page, Route, expect
 
 from accounts.models import User
-from feed.models import Tag, Win
+from feed.wins.models import Tag, Win
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from feed.models import Win
-from feed.selectors import FEED_PAGE_SIZE
-from feed.services import comment_create, win_create
+from feed.wins.models import Win
+from feed.wins.selectors import FEED_PAGE_SIZE
+from feed.wins.services import comment_create, win_create
 
 pytestmark = pytest.mark.browser
 

@@ -28,8 +28,8 @@ from allauth.mfa.totp.internal.auth import (
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from feed.models import Consent, Highlight
-from feed.services import win_create
+from feed.highlights.models import Consent, Highlight
+from feed.wins.services import win_create
 from tests.browser.conftest import DESKTOP, open_page
 from tests.factories import TEST_PASSWORD, comms_user
 

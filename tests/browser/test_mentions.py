@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from feed.models import Comment, Win
+from feed.wins.models import Comment, Win
 
 pytestmark = pytest.mark.browser
 

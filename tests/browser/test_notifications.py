@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Cadence, NotificationKind, User
-from feed.models import Email, Notification
-from feed.notifications import cadence_for, unsubscribe_token
-from feed.services import comment_create, win_create
+from feed.notifications.models import Email, Notification
+from feed.notifications.services import cadence_for, unsubscribe_token
+from feed.wins.services import comment_create, win_create
 from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.browser

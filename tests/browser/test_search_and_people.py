@@ -7,10 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from feed.models import Report
-from feed.search import SEARCH_PAGE_SIZE
-from feed.selectors import FEED_PAGE_SIZE
-from feed.services import win_create
+from feed.wins.models import Report
+from feed.wins.search import SEARCH_PAGE_SIZE
+from feed.wins.selectors import FEED_PAGE_SIZE
+from feed.wins.services import win_create
 
 pytestmark = pytest.mark.browser
 

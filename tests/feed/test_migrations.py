@@ -14,7 +14,7 @@ it under pytest 9 (it renames items through an attribute pytest no longer reads)
 
 The data migrations 0002 (search documents) and 0003 (`Win.body_html`) carry
 frozen copies of the code they need; here they are checked against the live
-`feed.search` and `feed.text`, so the copies cannot silently drift from what the
+`feed.wins.search` and `feed.wins.text`, so the copies cannot silently drift from what the
 services write for new wins.
 """
 
@@ -27,9 +27,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from feed.models import Win
-from feed.search import win_document
-from feed.text import render_body
+from feed.wins.models import Win
+from feed.wins.search import win_document
+from feed.wins.text import render_body
 from tests.conftest import require_postgresql
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("migrations")]
@@ -80,7 +80,7 @@ def search_index_exists() -> bool:
 # 0003: body_html
 # --------------------------------------------------------------------------
 def test_body_html_of_existing_wins_is_what_the_services_render(migrator):
-    """Wins written before 0003 get the HTML `feed.text.render_body` makes today."""
+    """Wins written before 0003 get the HTML `feed.wins.text.render_body` makes today."""
     old = migrator.apply_initial_migration(BEFORE_BODY_HTML)
     author = make_person(old.apps, "ana@example.com", "Ana")
     OldWin = old.apps.get_model("feed", "Win")
@@ -99,7 +99,7 @@ def test_body_html_of_existing_wins_is_what_the_services_render(migrator):
 # 0002: search documents (PostgreSQL)
 # --------------------------------------------------------------------------
 def test_search_documents_of_existing_wins_are_what_the_services_write(migrator):
-    """Wins written before 0002 get the document `feed.search` writes today: text,
+    """Wins written before 0002 get the document `feed.wins.search` writes today: text,
     tags, author and people credited, in every configuration, with accents folded."""
     require_postgresql()
     old = migrator.apply_initial_migration(BEFORE_SEARCH)

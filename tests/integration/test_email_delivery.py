@@ -33,12 +33,13 @@ from django.db.models import Count
 from django.urls import reverse
 
 from accounts.models import Cadence, NotificationKind, User
-from feed import services as feed_services
-from feed.delivery import message_id_for
-from feed.digests import digests_plan
-from feed.models import Email, Win
-from feed.notifications import preference_set
-from feed.periods import previous_week
+from feed.notifications.delivery import message_id_for
+from feed.notifications.digests import digests_plan
+from feed.notifications.models import Email
+from feed.notifications.periods import previous_week
+from feed.notifications.services import preference_set
+from feed.wins import services as feed_services
+from feed.wins.models import Win
 from tests.conftest import require_postgresql
 from tests.factories import UserFactory, WinFactory
 from tests.integration.conftest import (

@@ -8,8 +8,8 @@ import pytest
 from celery import Celery
 from PIL import Image
 
-from feed import photos, services
-from feed.models import Win
+from feed.wins import photos, services
+from feed.wins.models import Win
 from tests.conftest import require_redis
 from tests.factories import UserFactory
 from tests.integration.conftest import celery_worker, child_env

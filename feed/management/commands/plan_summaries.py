@@ -1,7 +1,7 @@
 """
 `manage.py plan_summaries [--dry-run]`: record the email summaries due now.
 
-The same `feed.summaries.summaries_plan` that beat runs every 15 minutes:
+The same `feed.notifications.summaries.summaries_plan` that beat runs every 15 minutes:
 each person who gets their notifications in a daily summary is due
 yesterday's from 08:00 their time, and a weekly one last week's from Monday
 08:00; one `Email` row is recorded for each summary due and not recorded yet,
@@ -17,7 +17,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from feed.summaries import summaries_plan
+from feed.notifications.summaries import summaries_plan
 from wins_net.progress import Progress
 
 

@@ -26,7 +26,7 @@ from feed.demo.notifications import seed_notifications
 from feed.demo.page_views import demo_views_seed
 from feed.demo.people import DEMO_PASSWORD, seed_people
 from feed.demo.wins import DEFAULT_WINS, seed_wins
-from feed.digests import digests_plan
+from feed.notifications.digests import digests_plan
 from wins_net.progress import Progress
 
 

@@ -1,7 +1,7 @@
 """
 `manage.py send_candidates [--dry-run]`: comms' weekly email of highlight candidates, now.
 
-The same `feed.candidates.candidates_plan` that beat runs every 15 minutes, run
+The same `feed.notifications.candidates.candidates_plan` that beat runs every 15 minutes, run
 without waiting for Monday 08:00 in each comms person's time zone: each comms
 person due last week's candidates gets one `Email` row, and this process sends
 the rows itself through the code the workers run (`feed.management.weekly`).
@@ -12,8 +12,8 @@ nothing.
 
 from __future__ import annotations
 
-from feed.candidates import candidates_plan
 from feed.management.weekly import WeeklyEmailCommand, plural
+from feed.notifications.candidates import candidates_plan
 
 
 class Command(WeeklyEmailCommand):

@@ -1,7 +1,7 @@
 """
 `manage.py send_digests [--dry-run]`: this week's manager digests, now.
 
-The same `feed.digests.digests_plan` that beat runs every 15 minutes, run
+The same `feed.notifications.digests.digests_plan` that beat runs every 15 minutes, run
 without waiting for Monday 08:00 in each manager's time zone: each manager due
 a digest about last week gets one `Email` row, and this process sends the rows
 itself, batch by batch, through the code the workers run
@@ -12,8 +12,8 @@ with how many wins, and writes nothing.
 
 from __future__ import annotations
 
-from feed.digests import digests_plan
 from feed.management.weekly import WeeklyEmailCommand, plural
+from feed.notifications.digests import digests_plan
 from wins_net.progress import Progress
 
 

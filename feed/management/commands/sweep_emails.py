@@ -1,7 +1,7 @@
 """
 `manage.py sweep_emails [--dry-run]`: hand over the emails that waited, now.
 
-The same `feed.delivery.emails_sweep` that beat runs every minute
+The same `feed.notifications.delivery.emails_sweep` that beat runs every minute
 (`EMAIL_SWEEP_SECONDS`): rows a dead worker left `sending` past their lease
 are taken back (or failed, when out of attempts), and rows due for longer than
 `EMAIL_SWEEP_GRACE_SECONDS` that no worker picked up are handed to the workers
@@ -17,7 +17,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kombu.exceptions import OperationalError
 
-from feed.delivery import emails_sweep
+from feed.notifications.delivery import emails_sweep
 
 
 class Command(BaseCommand):

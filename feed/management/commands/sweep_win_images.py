@@ -1,7 +1,7 @@
 """
 `manage.py sweep_win_images [--dry-run]`: rescue the photos stuck in processing, now.
 
-The same `feed.services.win_images_sweep` that beat runs every ten minutes: a
+The same `feed.wins.services.win_images_sweep` that beat runs every ten minutes: a
 win's photo still `processing` after `WIN_IMAGE_STUCK_MINUTES` (its task was
 lost) is queued again, and one still waiting after a day is marked as failed
 (the win stays posted, without it). Safe to repeat: processing and failing
@@ -17,7 +17,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kombu.exceptions import OperationalError
 
-from feed.services import win_images_sweep
+from feed.wins.services import win_images_sweep
 
 # Win ids listed in the output, at most: a long outage can leave hundreds.
 IDS_SHOWN = 20

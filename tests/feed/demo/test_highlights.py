@@ -6,12 +6,13 @@ import pytest
 from django.utils.text import slugify
 
 from accounts.models import User
-from feed.access import is_comms
 from feed.demo.highlights import TITLE_WORDS_MAX_CHARS, public_text, public_title, seed_highlights
 from feed.demo.page_views import demo_views_seed
 from feed.demo.people import seed_people
 from feed.demo.wins import seed_wins
-from feed.models import Email, Highlight, HighlightView, Notification
+from feed.highlights.models import Highlight, HighlightView
+from feed.notifications.models import Email, Notification
+from feed.wins.access import is_comms
 
 
 @pytest.fixture

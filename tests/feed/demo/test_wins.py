@@ -24,12 +24,12 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from feed import photos
 from feed.demo import pictures
 from feed.demo import wins as demo_wins
 from feed.demo.people import DEMO_LOGINS
 from feed.demo.values import VALUES
-from feed.models import Comment, Credit, Reaction, Tag, Win
+from feed.wins import photos
+from feed.wins.models import Comment, Credit, Reaction, Tag, Win
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feed import highlights
-from feed.models import Credit
+from feed.highlights import services as highlights
+from feed.wins.models import Credit
 from tests.factories import UserFactory, WinFactory, comms_user
 
 

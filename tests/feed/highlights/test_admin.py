@@ -1,5 +1,5 @@
 """Comms edit and move highlights in the admin area; refusals come back as
-messages or form errors, and every change goes through `feed.highlights`."""
+messages or form errors, and every change goes through `feed.highlights.services`."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from feed import highlights
-from feed.models import Highlight, HighlightEvent
+from feed.highlights import services as highlights
+from feed.highlights.models import Highlight, HighlightEvent
 from tests.factories import UserFactory, WinFactory
 
 pytestmark = pytest.mark.django_db
@@ -254,7 +254,7 @@ def test_image_choice_and_description(comms_client, comms, author, settings, tmp
     from django.core.files.base import ContentFile
     from PIL import Image
 
-    from feed.images import encode
+    from wins_net.images import encode
 
     settings.MEDIA_ROOT = tmp_path
     win = WinFactory(author=author, image_status="ready", image_alt="A team photo")
@@ -441,7 +441,7 @@ def test_the_win_image_is_offered_only_when_there_is_one(
     from django.core.files.base import ContentFile
     from PIL import Image
 
-    from feed.images import encode
+    from wins_net.images import encode
 
     settings.MEDIA_ROOT = tmp_path
     pictured = WinFactory(author=author, image_status="ready", image_alt="A photo")
@@ -506,7 +506,7 @@ def test_event_str_is_in_local_time(draft, settings):
 # Wins and comments: comms see what everyone sees
 # --------------------------------------------------------------------------
 def test_comms_see_only_wins_for_everyone_that_are_not_hidden(comms_client, win, author):
-    from feed.models import Comment
+    from feed.wins.models import Comment
 
     team_only = WinFactory(author=author, visibility="team", body="Our team-only numbers")
     hidden = WinFactory(author=author, body="A hidden win", is_hidden=True)

@@ -1,8 +1,8 @@
 """Comms' weekly email of highlight candidates: last week's best wins nobody has proposed.
 
-Planned by `feed.candidates.candidates_plan` (beat, every 15 minutes) at Monday
+Planned by `feed.notifications.candidates.candidates_plan` (beat, every 15 minutes) at Monday
 08:00 in each comms person's time zone, one row per person and ISO week, sent
-by `feed.delivery` in their language, with one-click unsubscribe.
+by `feed.notifications.delivery` in their language, with one-click unsubscribe.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Cadence, EmailPreference
-from feed import candidates as candidates_module
-from feed.access import COMMS_GROUP
-from feed.candidates import candidates_plan
-from feed.digests import Skipped
-from feed.emails import message_build
-from feed.models import Email
-from feed.notifications import cadence_for, preference_set
-from feed.periods import previous_week
-from feed.tasks import candidates_plan as candidates_plan_task
+from feed.notifications import candidates as candidates_module
+from feed.notifications.candidates import candidates_plan
+from feed.notifications.digests import Skipped
+from feed.notifications.emails import message_build
+from feed.notifications.models import Email
+from feed.notifications.periods import previous_week
+from feed.notifications.services import cadence_for, preference_set
+from feed.notifications.tasks import candidates_plan as candidates_plan_task
+from feed.wins.access import COMMS_GROUP
 from tests.factories import HighlightFactory, TeamFactory, UserFactory, comms_user
 from tests.feed.notifications.digest_helpers import (
     LAST_WEEK,

@@ -1,7 +1,7 @@
 """Comms are told what became of their consent requests: approved, declined, or no answer.
 
-`feed.highlights.consent_answer` and the expiry sweep call
-`feed.notifications.notify_consent_answer` in their own transaction: the comms
+`feed.highlights.services.consent_answer` and the expiry sweep call
+`feed.notifications.services.notify_consent_answer` in their own transaction: the comms
 person who asked gets a line in the bell, leading to the highlight in the admin
 area, and an email at their chosen cadence (at once by default), with the
 person's message.
@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Cadence, NotificationKind
-from feed import highlights
-from feed.access import COMMS_GROUP
-from feed.models import Email, Notification
-from feed.notifications import notifications_muted, preference_set
+from feed.highlights import services as highlights
+from feed.notifications.models import Email, Notification
+from feed.notifications.services import notifications_muted, preference_set
+from feed.wins.access import COMMS_GROUP
 from tests.factories import UserFactory, WinFactory
 from tests.feed.highlights.conftest import consent_of
 
@@ -184,8 +184,8 @@ def test_the_email_follows_the_askers_preference(
 
 
 def test_answers_can_wait_for_the_daily_summary(awaiting, comms, author):
-    from feed.emails import message_build
-    from feed.periods import previous_day
+    from feed.notifications.emails import message_build
+    from feed.notifications.periods import previous_day
 
     preference_set(user=comms, kind=NotificationKind.CONSENT_ANSWER, cadence=Cadence.DAILY)
     highlights.consent_answer(
@@ -239,7 +239,7 @@ def test_nobody_is_told_when_the_asker_left_the_organisation(
 
 def test_an_email_recorded_before_the_asker_left_comms_is_not_sent(awaiting, comms, author):
     """It leads to the admin area, where they no longer go."""
-    from feed.emails import message_build
+    from feed.notifications.emails import message_build
 
     highlights.consent_answer(consent=consent_of(awaiting, author), person=author, approve=True)
     email = Email.objects.get(recipient=comms, kind=Email.Kind.CONSENT_ANSWER)
@@ -272,7 +272,7 @@ def test_muted_history_tells_nobody(awaiting, comms, author):
 
 def test_the_line_is_written_with_the_answer_or_not_at_all(awaiting, comms, author, monkeypatch):
     """Same transaction: when telling comms fails, the answer is not recorded either."""
-    from feed import notifications
+    from feed.notifications import services as notifications
 
     def broken(*args, **kwargs):
         raise RuntimeError("mail table unavailable")

@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 
 from accounts.models import Cadence, NotificationKind
-from feed import highlights
-from feed.emails import message_build
-from feed.models import Email, Notification
-from feed.notifications import notifications_muted, preference_set
+from feed.highlights import services as highlights
+from feed.notifications.emails import message_build
+from feed.notifications.models import Email, Notification
+from feed.notifications.services import notifications_muted, preference_set
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from feed import highlights
-from feed.consent_selectors import open_highlight_for
-from feed.emails import message_build
-from feed.models import Consent, Email, Highlight, Notification
-from feed.notification_selectors import notification_page
+from feed.highlights import services as highlights
+from feed.highlights.consent_selectors import open_highlight_for
+from feed.highlights.models import Consent, Highlight
+from feed.notifications.emails import message_build
+from feed.notifications.models import Email, Notification
+from feed.notifications.selectors import notification_page
 from tests.factories import UserFactory, comms_user
 from tests.feed.highlights.conftest import consent_of
 

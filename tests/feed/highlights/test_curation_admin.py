@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from feed import highlights
-from feed.models import Credit, Highlight, Tag
+from feed.highlights import services as highlights
+from feed.highlights.models import Highlight
+from feed.wins.models import Credit, Tag
 from tests.factories import TeamFactory, UserFactory, WinFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from feed import highlights
-from feed.dashboard import dashboard_data, month_range
-from feed.models import Credit
+from feed.highlights import services as highlights
+from feed.highlights.dashboard import dashboard_data, month_range
+from feed.wins.models import Credit
 from tests.factories import TeamFactory, UserFactory, WinFactory, comms_user
 
 pytestmark = pytest.mark.django_db
@@ -236,7 +236,7 @@ def test_css_styles_totals_as_bold_rows_and_scrolls_tables():
 
 def test_funnel_labels_fit_in_spanish(client, scenario):
     """The label column grows with the longest label: "Consentimiento pedido" in Spanish."""
-    from feed.views.dashboard import LABEL_CHAR_WIDTH, LABEL_WIDTH
+    from feed.highlights.views.dashboard import LABEL_CHAR_WIDTH, LABEL_WIDTH
 
     client.force_login(scenario["comms"])
     client.cookies["django_language"] = "es"
@@ -249,7 +249,7 @@ def test_funnel_labels_fit_in_spanish(client, scenario):
     from django.utils import translation
 
     with translation.override("es"):
-        from feed.views.dashboard import funnel_label_width
+        from feed.highlights.views.dashboard import funnel_label_width
 
         assert funnel_label_width() >= len("Consentimiento pedido") * LABEL_CHAR_WIDTH + 8
 

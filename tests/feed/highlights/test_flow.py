@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from feed import highlights
-from feed.highlight_selectors import highlight_public, published_highlights
-from feed.models import Consent, Email, Highlight, HighlightEvent, Notification, Win
-from feed.services import win_delete, win_update
+from feed.highlights import services as highlights
+from feed.highlights.models import Consent, Highlight, HighlightEvent
+from feed.highlights.selectors import highlight_public, published_highlights
+from feed.notifications.models import Email, Notification
+from feed.wins.models import Win
+from feed.wins.services import win_delete, win_update
 from tests.factories import WinFactory
 
 from .conftest import consent_of
@@ -210,7 +212,7 @@ def test_an_image_is_copied_and_needs_a_description(comms, author, settings):
     from django.core.files.base import ContentFile
     from PIL import Image
 
-    from feed.images import encode
+    from wins_net.images import encode
 
     win = WinFactory(author=author, image_status="ready", image_alt="A team photo")
     content = encode(Image.new("RGB", (64, 48), "teal"))
@@ -270,7 +272,7 @@ def test_expiry_days_come_from_settings(draft, comms, settings):
 
 
 def test_beat_task_runs_the_sweep(awaiting):
-    from feed.tasks import consents_remind_and_expire
+    from feed.highlights.tasks import consents_remind_and_expire
 
     assert consents_remind_and_expire.delay().get() == {"reminded": 0, "expired": 0}
 

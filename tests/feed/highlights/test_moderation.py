@@ -4,7 +4,7 @@ taken down.
 Hiding a win (from the reports, from its admin page) or deleting it (its author
 in the app, a moderator on the admin's delete page or with its bulk action)
 withdraws its open stories in the same transaction
-(`feed.highlights.highlights_withdraw_for_win`): the page answers 410, the
+(`feed.highlights.services.highlights_withdraw_for_win`): the page answers 410, the
 story leaves the Atom and JSON feeds, its share card and its image are no longer
 served, an event says who and why, and the people it names and comms are told
 in the bell and by email.
@@ -23,10 +23,13 @@ from django.urls import reverse
 from PIL import Image
 
 from accounts.models import NotificationKind
-from feed import highlights, services
-from feed.access import COMMS_GROUP
-from feed.models import Comment, Highlight, HighlightEvent, Notification, Report, Win
-from feed.photos import photo_files
+from feed.highlights import services as highlights
+from feed.highlights.models import Highlight, HighlightEvent
+from feed.notifications.models import Notification
+from feed.wins import services
+from feed.wins.access import COMMS_GROUP
+from feed.wins.models import Comment, Report, Win
+from feed.wins.photos import photo_files
 from tests.factories import CommentFactory, UserFactory, comms_user, moderator_user
 from tests.feed.highlights.conftest import consent_of
 

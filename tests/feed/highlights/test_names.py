@@ -9,9 +9,10 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from feed import highlights
-from feed.highlight_names import people_unasked
-from feed.models import Credit, HighlightPerson
+from feed.highlights import services as highlights
+from feed.highlights.models import HighlightPerson
+from feed.highlights.names import people_unasked
+from feed.wins.models import Credit
 from tests.factories import UserFactory, WinFactory
 
 from .conftest import consent_of

@@ -9,7 +9,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from feed import access, highlights
+from feed.highlights import services as highlights
+from feed.wins import access
 from tests.factories import UserFactory, comms_user
 
 from .conftest import consent_of

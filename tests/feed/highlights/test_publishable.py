@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from feed import highlights
-from feed.curation import curation_queue, weekly_candidates
-from feed.highlight_selectors import published_highlights, win_publishable
-from feed.models import Win
+from feed.highlights import services as highlights
+from feed.highlights.curation import curation_queue, weekly_candidates
+from feed.highlights.selectors import published_highlights, win_publishable
+from feed.wins.models import Win
 from tests.factories import HighlightFactory, WinFactory, comms_user
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFont
 
-from feed import share_images
+from feed.highlights import share_images
 from tests.conftest import unavailable
 
 TITLE = "Año de logros: García y Núñez"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from feed import highlights
-from feed.models import Credit, HighlightSlug
+from feed.highlights import services as highlights
+from feed.highlights.models import HighlightSlug
+from feed.wins.models import Credit
 from tests.factories import WinFactory
 
 from .conftest import consent_of

@@ -6,8 +6,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from accounts.models import Team, User
-from feed.models import Credit, Win
-from feed.periods import previous_week, weekly_due
+from feed.notifications.periods import previous_week, weekly_due
+from feed.wins.models import Credit, Win
 from tests.factories import TeamFactory, UserFactory
 
 # Monday 23 November 2026, 09:30 in Madrid: last week is 2026-W47 (16 to 22 November).

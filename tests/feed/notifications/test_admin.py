@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import EmailPreference
-from feed import delivery
-from feed.models import Email, Notification
+from feed.notifications import delivery
+from feed.notifications.models import Email, Notification
 from tests.factories import UserFactory, WinFactory
 
 pytestmark = pytest.mark.django_db

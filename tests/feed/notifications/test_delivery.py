@@ -1,7 +1,7 @@
 """Email delivery in one process: rows, claims, attempts, backoff, the sweep and retry.
 
 Tasks run eagerly and mail goes to Django's locmem outbox (or a backend below
-that refuses some recipients). What each message says is `feed.emails`'
+that refuses some recipients). What each message says is `feed.notifications.emails`'
 business: here a row becomes a plain message carrying its Message-ID, so these
 tests are about delivery alone. The same guarantees against a real worker, Redis
 and SMTP server are in tests/integration/test_email_delivery.py.
@@ -24,9 +24,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from feed import delivery
-from feed.models import Email
-from feed.tasks import emails_send
+from feed.notifications import delivery
+from feed.notifications.models import Email
+from feed.notifications.tasks import emails_send
 from tests.conftest import require_postgresql
 from tests.factories import UserFactory
 

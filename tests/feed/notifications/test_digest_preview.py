@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Cadence, EmailPreference, User
-from feed.digests import this_week
-from feed.emails import message_build
-from feed.models import Email
-from feed.notifications import preference_set
-from feed.periods import previous_week
+from feed.notifications.digests import this_week
+from feed.notifications.emails import message_build
+from feed.notifications.models import Email
+from feed.notifications.periods import previous_week
+from feed.notifications.services import preference_set
 from tests.factories import TeamFactory, UserFactory
 from tests.feed.notifications.digest_helpers import manager_with_team, text_of, win_at
 

@@ -12,11 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Cadence, EmailPreference
-from feed.digests import digest_build
-from feed.emails import message_build
-from feed.models import Email
-from feed.notifications import preference_set
-from feed.periods import period_from_key
+from feed.notifications.digests import digest_build
+from feed.notifications.emails import message_build
+from feed.notifications.models import Email
+from feed.notifications.periods import period_from_key
+from feed.notifications.services import preference_set
 from tests.factories import UserFactory
 from tests.feed.notifications.digest_helpers import (
     LAST_WEEK,

@@ -1,8 +1,8 @@
 """The weekly manager digest: what it holds, whom it reaches and when, how it reads.
 
-Built by `feed.digests.digest_build` from `Win.objects.visible_to(manager)`,
+Built by `feed.notifications.digests.digest_build` from `Win.objects.visible_to(manager)`,
 planned by `digests_plan` at Monday 08:00 in each manager's time zone, rendered
-by `feed.emails.message_build` in the manager's language.
+by `feed.notifications.emails.message_build` in the manager's language.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from django.conf import settings
 from django.core import mail
 
 from accounts.models import Cadence, EmailPreference, User
-from feed import digests
-from feed.digests import Skipped, digest_build, digest_email_context, digests_plan
-from feed.emails import message_build
-from feed.models import Email
-from feed.notifications import preference_set
-from feed.periods import period_from_key
+from feed.notifications import digests
+from feed.notifications.digests import Skipped, digest_build, digest_email_context, digests_plan
+from feed.notifications.emails import message_build
+from feed.notifications.models import Email
+from feed.notifications.periods import period_from_key
+from feed.notifications.services import preference_set
 from tests.factories import TeamFactory, UserFactory
 from tests.feed.notifications.digest_helpers import (
     LAST_WEEK,

@@ -1,4 +1,4 @@
-"""Who is told what (`feed.notifications.notify_*`), through the feed's own services.
+"""Who is told what (`feed.notifications.services.notify_*`), through the feed's own services.
 
 Nobody is told about their own doing, nobody is told about a win they may not
 see, reactions group into one unread line per win, and an email is recorded
@@ -10,9 +10,10 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Cadence, NotificationKind
-from feed.models import Email, Notification, Win
-from feed.notifications import notifications_mark_read, preference_set
-from feed.services import comment_create, reaction_toggle, win_create
+from feed.notifications.models import Email, Notification
+from feed.notifications.services import notifications_mark_read, preference_set
+from feed.wins.models import Win
+from feed.wins.services import comment_create, reaction_toggle, win_create
 from tests.factories import TeamFactory, UserFactory, WinFactory
 
 pytestmark = pytest.mark.django_db

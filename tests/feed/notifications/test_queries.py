@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import NotificationKind
-from feed.models import Comment, Notification, Win
+from feed.notifications.models import Notification
+from feed.wins.models import Comment, Win
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

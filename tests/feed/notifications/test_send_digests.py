@@ -1,6 +1,6 @@
 """`manage.py send_digests [--dry-run]` and beat's `feed.digests_plan` task.
 
-Both plan last week's digests through `feed.digests.digests_plan`;
+Both plan last week's digests through `feed.notifications.digests.digests_plan`;
 whatever runs twice, each manager gets one row and one message per week.
 Tasks run eagerly here, so rows handed to "workers" are sent in the test's
 process to Django's locmem outbox.
@@ -14,9 +14,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from feed.models import Email
-from feed.periods import previous_week
-from feed.tasks import digests_plan as digests_plan_task
+from feed.notifications.models import Email
+from feed.notifications.periods import previous_week
+from feed.notifications.tasks import digests_plan as digests_plan_task
 from tests.feed.notifications.digest_helpers import due_zone, manager_with_team, win_at
 
 pytestmark = pytest.mark.django_db

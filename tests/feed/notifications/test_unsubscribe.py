@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Cadence, EmailPreference, NotificationKind
-from feed.models import Email
-from feed.notifications import (
+from feed.notifications.models import Email
+from feed.notifications.services import (
     cadence_for,
     preference_set,
     unsubscribe_token,

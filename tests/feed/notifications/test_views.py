@@ -1,7 +1,7 @@
 """The notifications list under the bell, marking read, and the bell itself.
 
 Notifications are made the way the product makes them (comments, reactions
-and credits through `feed.services`), so these tests read what people get.
+and credits through `feed.wins.services`), so these tests read what people get.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import NotificationKind
-from feed.models import Notification, Win
-from feed.notification_selectors import NOTIFICATIONS_PAGE_SIZE
-from feed.services import comment_create, reaction_toggle
+from feed.notifications.models import Notification
+from feed.notifications.selectors import NOTIFICATIONS_PAGE_SIZE
+from feed.wins.models import Win
+from feed.wins.services import comment_create, reaction_toggle
 from tests.factories import TeamFactory, UserFactory, WinFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,262 @@
+"""
+The weekly email of highlight candidates: last week's best wins, for comms.
+
+Every comms person (`feed.wins.access.is_comms`: an active member of the
+Communications group, or a superuser) gets one email on Monday from 08:00 in
+their own time zone and language, as managers get their digest: the best wins
+of the week before that nobody has proposed as a highlight yet, ranked as the
+admin's curation queue ranks them (`feed.highlights.curation.weekly_candidates`). Each
+comes with its excerpt, author, team, counts and thumbnail, a link to it in the
+curation queue and one to the win. No candidate, no email; each comms person
+can turn it off (`EmailPreference.CANDIDATES`, weekly or never).
+
+Team-only and hidden wins are never candidates (`feed.highlights.curation.curation_queue`
+starts from wins for everyone that are not hidden), and neither are wins of
+people who left: nobody could consent for them.
+
+Three parts, as in `feed.notifications.digests`:
+
+- `candidates_build` is a selector: the candidates of one week, or None.
+- `candidates_plan` records one `Email` row per comms person who is due and
+  has something to read; the unique (recipient, kind, period) makes running it
+  twice record nothing the second time. The rows are handed to workers after
+  the commit.
+- `candidates_email_context` is the builder `feed.notifications.emails` calls when a row is
+  sent: it builds the list again, so a win proposed or hidden in the meantime
+  is left out, and a person who left comms or turned the email off gets nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import partial
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Cadence, EmailPreference, User
+from feed.highlights.curation import weekly_candidates
+from feed.media import Thumbnail, win_thumbnail
+from feed.notifications.delivery import email_record, emails_enqueue
+from feed.notifications.digests import Skipped
+from feed.notifications.models import Email
+from feed.notifications.periods import Period, period_from_key, previous_week, weekly_due
+from feed.notifications.services import cadence_for
+from feed.wins.access import comms_people, is_comms
+from feed.wins.models import Win
+from feed.wins.text import excerpt
+from wins_net.links import absolute_url
+
+# Candidates in one email: a short list to read on a Monday morning; the queue
+# in the admin area has the rest.
+CANDIDATES_SHOWN = 10
+# A win's text in the email: enough to judge whether it makes a story.
+EXCERPT_CHARS = 280
+# The admin's curation queue, narrowed to one win (a lookup on a local field,
+# which the admin's changelist accepts from the query string).
+QUEUE_WIN_LOOKUP = "id__exact"
+
+
+# --------------------------------------------------------------------------
+# What the email holds
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    pk: int
+    url: str  # the win in the app, absolute
+    queue_url: str  # the win in the admin's curation queue, absolute
+    author: User
+    team: str
+    excerpt: str
+    created_at: datetime
+    reactions: int
+    comments: int
+    credits: int
+    thumbnail: Thumbnail | None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    period: Period
+    wins: list[Candidate]
+    queue_url: str  # the whole curation queue, absolute
+
+    @property
+    def first_day(self) -> date:
+        return self.period.start.date()
+
+    @property
+    def last_day(self) -> date:
+        return (self.period.end - timedelta(days=1)).date()
+
+
+def candidate_wins(*, period: Period) -> list[Win]:
+    """The best wins posted in `period` that nobody has proposed yet, best first.
+
+    `weekly_candidates` over the week (its own bounds, whatever a change of
+    clocks made of its length). Wins posted after it (on Monday before the
+    email) wait for next week's, and wins of people who left are left out. One query.
+    """
+    ranked = weekly_candidates(now=period.end, since=period.start, limit=CANDIDATES_SHOWN)
+    return list(ranked.select_related("author", "author__team", "team"))
+
+
+def candidates_build(*, period: Period, recipient: User) -> Candidates | None:
+    """The candidates of the week `period`, with absolute links (the thumbnails'
+    signed for `recipient`), or None when there are none."""
+    wins = candidate_wins(period=period)
+    if not wins:
+        return None
+    queue = reverse("admin:feed_curationcandidate_changelist")
+    items = []
+    for win in wins:
+        team = win.team or win.author.team
+        items.append(
+            Candidate(
+                pk=win.pk,
+                url=absolute_url(win.get_absolute_url()),
+                queue_url=absolute_url(f"{queue}?{urlencode({QUEUE_WIN_LOOKUP: win.pk})}"),
+                author=win.author,
+                team=team.name if team is not None else "",
+                excerpt=excerpt(win.body, chars=EXCERPT_CHARS),
+                created_at=win.created_at,
+                reactions=win.reaction_count,
+                comments=win.comment_count,
+                credits=win.credit_total,
+                thumbnail=win_thumbnail(win, recipient=recipient),
+            )
+        )
+    return Candidates(period=period, wins=items, queue_url=absolute_url(queue))
+
+
+# --------------------------------------------------------------------------
+# The email
+# --------------------------------------------------------------------------
+def candidates_email_context(*, email: Email) -> tuple[str, dict] | None:
+    """The template and context of a candidates row, or None when it is no longer
+    wanted: the person left comms or turned it off, or no candidate is left."""
+    person = email.recipient
+    if not is_comms(person):
+        return None
+    if cadence_for(user=person, kind=EmailPreference.CANDIDATES) == Cadence.NEVER:
+        return None
+    try:
+        period = period_from_key(key=email.period, time_zone=person.time_zone)
+    except ValueError:
+        return None
+    candidates = candidates_build(period=period, recipient=person)
+    if candidates is None:
+        return None
+    return "candidates", {"candidates": candidates}
+
+
+# --------------------------------------------------------------------------
+# Planning
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CandidatesPlan:
+    """One email of candidates recorded (or, in a dry run, that would be)."""
+
+    person_id: int
+    email: str
+    time_zone: str
+    language: str
+    period: str
+    candidates: int
+    recorded: bool
+
+
+def comms_people_with_cadence() -> QuerySet[User]:
+    """Everyone `is_comms` says yes to (`feed.wins.access.comms_people`), in one query,
+    with their preference for this email (`candidates_cadence`)."""
+    preference = EmailPreference.objects.filter(
+        user=OuterRef("pk"), kind=EmailPreference.CANDIDATES
+    )
+    return comms_people().annotate(candidates_cadence=Subquery(preference.values("cadence")[:1]))
+
+
+def candidates_plan(
+    *,
+    now: datetime | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    skipped: Counter | None = None,
+    hand_over: Callable[[list[int]], object] | None = None,
+) -> list[CandidatesPlan]:
+    """Record last week's email of candidates for every comms person who is due.
+
+    Due: Monday 08:00 or later in the person's time zone (`weekly_due`), or at
+    once with `force` (`send_candidates`). Left out and counted in `skipped` by
+    reason (`feed.notifications.digests.Skipped`): people who turned it off, are not due yet,
+    already have this week's row, or whose week has no candidate. With
+    `dry_run` nothing is written.
+
+    Idempotent: a row exists once per person and week, so a second run records
+    nothing. Comms staff are a handful, so all are planned in one transaction
+    and the new rows are handed over after its commit: to `hand_over(ids)` when
+    given (`send_candidates` sends them in its own process), else to the
+    workers (once the caller's transaction commits, when there is one).
+    """
+    now = now or timezone.now()
+    skipped = skipped if skipped is not None else Counter()
+    due: list[tuple[User, Period]] = []
+    for person in comms_people_with_cadence():
+        if person.candidates_cadence == Cadence.NEVER:
+            skipped[Skipped.OFF] += 1
+        elif not force and not weekly_due(time_zone=person.time_zone, now=now):
+            skipped[Skipped.NOT_DUE] += 1
+        else:
+            due.append((person, previous_week(time_zone=person.time_zone, now=now)))
+    if not due:
+        return []
+    recorded = set(
+        Email.objects.filter(
+            kind=Email.Kind.CANDIDATES,
+            recipient_id__in=[person.pk for person, _period in due],
+            period__in={period.key for _person, period in due},
+        ).values_list("recipient_id", "period")
+    )
+    # People in the same time zone share a week: its candidates are counted once.
+    counts: dict[datetime, int] = {}
+    plans: list[CandidatesPlan] = []
+    with transaction.atomic():
+        ids: list[int] = []
+        for person, period in due:
+            if (person.pk, period.key) in recorded:
+                skipped[Skipped.ALREADY] += 1
+                continue
+            if period.end not in counts:
+                counts[period.end] = len(candidate_wins(period=period))
+            if not counts[period.end]:
+                skipped[Skipped.NOTHING] += 1
+                continue
+            if not dry_run:
+                email = email_record(
+                    recipient=person, kind=Email.Kind.CANDIDATES, period=period.key, enqueue=False
+                )
+                if email is None:  # another run recorded it a moment ago
+                    skipped[Skipped.ALREADY] += 1
+                    continue
+                ids.append(email.pk)
+            plans.append(
+                CandidatesPlan(
+                    person_id=person.pk,
+                    email=person.email,
+                    time_zone=person.time_zone,
+                    language=person.language,
+                    period=period.key,
+                    candidates=counts[period.end],
+                    recorded=not dry_run,
+                )
+            )
+        if ids and hand_over is None:
+            transaction.on_commit(partial(emails_enqueue, ids=ids), robust=True)
+    if ids and hand_over is not None:
+        hand_over(ids)
+    return plans

@@ -1,1 +1,0 @@
-"""Views of the feed, one module per area: browse, compose, react and comment, search, report."""
