@@ -100,6 +100,9 @@ fmt: $(STAMP_DEV) ## Format code and templates
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djlint templates --reformat --quiet || true
 
+# makemessages writes only locale/ (our own strings). compilemessages compiles every
+# folder of LOCALE_PATHS, so also locale_overrides/: the hand-kept "tú" versions of
+# the packages' strings (allauth, the admin), which makemessages would drop.
 .PHONY: messages
 messages: $(STAMP_DEV) ## Update the Spanish .po files from the code, then compile them
 	DEBUG=true $(PY) manage.py makemessages -l es --no-obsolete --add-location file -i ".venv/*" -i "var/*"

@@ -4,7 +4,8 @@ allauth customised through its adapters, as allauth intends.
 Sign-up is open only to the organisation's email domains, both for the email
 form and for single sign-on, whose sign-up skips the form's checks. A person
 adding an address to their account gets neither an outside address nor one
-that is already someone else's.
+that is already someone else's. Whoever signs in is answered in their own
+language from that moment on.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -77,6 +79,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 code="email_of_another",
             )
         return email
+
+    def login(self, request: HttpRequest, user: User) -> None:
+        """Sign in, then speak the person's saved language for the rest of the request.
+
+        The request came in anonymous, in the browser's language; allauth writes
+        "Signed in as …" right after this, and the next pages speak the saved
+        language (accounts.middleware.UserPreferencesMiddleware), so the message
+        must too.
+        """
+        super().login(request, user)
+        if user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -274,7 +274,12 @@ SOCIALACCOUNT_ONLY = False
 # --------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The first folder wins: locale_overrides/ restates in "tú" the packages' strings
+# whose Spanish says "usted" (allauth, the admin, form validation); locale/ is
+# what `makemessages` extracts from our own code. Django merges LOCALE_PATHS over
+# the installed apps' catalogues.
+# https://docs.djangoproject.com/en/stable/topics/i18n/translation/#how-django-discovers-translations
+LOCALE_PATHS = [BASE_DIR / "locale_overrides", BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", default="Europe/Madrid")
 USE_TZ = True

@@ -74,3 +74,32 @@ def test_employees_cannot_open_the_admin(client):
     client.force_login(UserFactory())
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_the_admin_speaks_spanish_as_tu(client, settings):
+    """Its actions and messages in Spanish, addressing the operator as "tú" like the app."""
+    settings.MFA_REQUIRED_FOR_STAFF = False
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, language="es"))
+    team, other = TeamFactory(name="Ventas"), TeamFactory(name="Compras")
+    changelist = reverse("admin:accounts_team_changelist")
+
+    assert "Eliminar equipos seleccionado/s" in client.get(changelist).text
+    confirm = client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [team.pk, other.pk]}
+    )
+    assert "¿Seguro que quieres eliminar la selección de equipos?" in confirm.text
+
+    response = client.post(
+        reverse("admin:accounts_team_change", args=[team.pk]),
+        {
+            "name": "Ventas Iberia",
+            "created_at_0": "01/12/2026",
+            "created_at_1": "10:00:00",
+            "_continue": "",
+        },
+        follow=True,
+    )
+    said = [str(message) for message in response.context["messages"]]
+    assert len(said) == 1
+    assert said[0].startswith("Se han guardado los cambios en equipo")
+    assert said[0].endswith("Puedes seguir editando abajo.")

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +52,19 @@ def test_next_cannot_leave_the_site(client):
         reverse("accounts:set_language"), {"language": "es", "next": "https://evil.example.org/"}
     )
     assert response["Location"] == "/"
+
+
+def test_signing_in_and_out_is_said_in_the_persons_language(client):
+    """From a browser that asks for English, a Spanish speaker is told in Spanish, as "tú"."""
+    person = UserFactory(name="Lucía Navarro", language="es")
+    response = client.post(
+        reverse("account_login"),
+        {"login": person.email, "password": TEST_PASSWORD},
+        headers={"accept-language": "en"},
+        follow=True,
+    )
+    assert "Has iniciado sesión como" in response.text
+    assert "Ha iniciado sesión" not in response.text
+
+    response = client.post(reverse("account_logout"), follow=True)
+    assert "Has cerrado sesión." in [str(message) for message in response.context["messages"]]

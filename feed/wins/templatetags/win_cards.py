@@ -130,11 +130,15 @@ def avatar(person: User, size: str = "md") -> SafeString:
     )
 
 
-# One button of the reactions bar; the count is left out when there is none.
+# One button of the reactions bar; the count is left out when there is none. The
+# kind's word is shown beside its emoji, so the button reads right where no emoji
+# font exists; screen readers hear the whole ("Applause: 3 reactions"), which
+# starts with the word they would see.
 REACTION_BUTTON = (
     '<button type="submit" class="reaction" id="react-{pk}-{kind}" name="kind" value="{kind}"'
     ' aria-pressed="{pressed}" title="{title}">'
     '<span class="reaction-icon" aria-hidden="true">{icon}</span>'
+    '<span class="reaction-label" aria-hidden="true">{label}</span>'
     '<span class="visually-hidden">{spoken}</span>{count}</button>'
 )
 REACTION_COUNT = '<span class="reaction-count" aria-hidden="true">{}</span>'
@@ -144,7 +148,8 @@ REACTION_COUNT = '<span class="reaction-count" aria-hidden="true">{}</span>'
 def reaction_buttons(win: Win) -> SafeString:
     """The buttons of a win's reactions bar, one per kind, from `win.reaction_summary`
     (made by `feed.wins.selectors.decorate`): pressed when the reader reacted so, the
-    names of who did as the tooltip, the kind and its count said to screen readers.
+    names of who did as the tooltip, the kind's word shown beside its emoji, and the
+    kind and its count said to screen readers.
 
     Python rather than a loop in the card: four buttons of eight values each, in
     twenty cards, were a fifth of the page's template work.
@@ -159,6 +164,7 @@ def reaction_buttons(win: Win) -> SafeString:
                 "pressed": "true" if reaction["mine"] else "false",
                 "title": reaction["title"],
                 "icon": reaction_icon(reaction["kind"]),
+                "label": reaction["label"],
                 "spoken": reaction["spoken"],
                 "count": format_html(REACTION_COUNT, reaction["count"])
                 if reaction["count"]

@@ -179,3 +179,14 @@ def test_without_javascript_a_reaction_returns_to_the_same_feed_page(client, vie
     assert "Show more wins" in html
     nexts = set(re.findall(r'name="next"\s+value="([^"#]+)#win-\d+"', html))
     assert nexts == {"/?scope=team"}
+
+
+def test_each_button_shows_its_kind_in_words(client, win):
+    """The word beside the emoji, so the button reads right where no emoji font exists;
+    in the reader's language, and as the start of what a screen reader says."""
+    client.force_login(UserFactory(language="es"))
+    reaction_toggle(win=win, user=UserFactory(), kind="clap")
+    html = client.get(reverse("feed:home")).content.decode()
+    clap = re.search(rf'<button[^>]*id="react-{win.pk}-clap".*?</button>', html, re.S).group(0)
+    assert re.search(r'class="reaction-label"[^>]*>Aplausos<', clap)
+    assert "Aplausos: 1 reacción<" in clap
