@@ -40,6 +40,7 @@ from accounts.models import EmailPreference, User
 from feed.highlights import curation
 from feed.highlights import names as highlight_names
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_request
 from feed.highlights.models import (
     HIGHLIGHT_TEXT_MAX_LENGTH,
     HIGHLIGHT_TITLE_MAX_LENGTH,
@@ -597,7 +598,7 @@ class Step(NamedTuple):
 
 STEPS = {
     "ask": Step(
-        highlights.consent_request,
+        consent_request,
         frozenset({Highlight.Status.DRAFT}),
         _("Ask for consent"),
         lambda n: ngettext("Asked for consent on %(count)d highlight.",

@@ -7,8 +7,11 @@ class FeedConfig(AppConfig):
     verbose_name = _("Wins")
 
     def ready(self) -> None:
-        # Connects the receivers that give a win a new revision when its card
-        # changes, and registers every Celery task (services queue them by name).
+        # Imported for what they register: the receivers that give a win a new
+        # revision when its card changes (cards), every Celery task (services
+        # queue them by name), the handlers of the events lower layers send
+        # (handlers: wins_net.events).
         from feed.highlights import tasks as highlights_tasks  # noqa: F401
+        from feed.notifications import handlers  # noqa: F401
         from feed.notifications import tasks as notifications_tasks  # noqa: F401
         from feed.wins import cards, tasks  # noqa: F401
