@@ -19,7 +19,13 @@ from PIL import Image
 
 from feed.highlights import services as highlights
 from feed.highlights.consents import consent_answer, consent_request
-from feed.media import (
+from feed.wins.media import win_thumbnail
+from feed.wins.models import Win
+from feed.wins.photos import photo_files
+from feed.wins.services import win_create
+from tests.factories import TeamFactory, UserFactory, comms_user
+from wins_net.images import avatar_file
+from wins_net.media import (
     PRIVATE_CACHE_CONTROL,
     PUBLIC_CACHE_CONTROL,
     MediaAccess,
@@ -27,13 +33,7 @@ from feed.media import (
     media_email_url,
     media_file,
     media_urlpatterns,
-    win_thumbnail,
 )
-from feed.wins.models import Win
-from feed.wins.photos import photo_files
-from feed.wins.services import win_create
-from tests.factories import TeamFactory, UserFactory, comms_user
-from wins_net.images import avatar_file
 
 pytestmark = pytest.mark.django_db
 
