@@ -22,6 +22,7 @@ from PIL import Image
 
 from accounts.models import User
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.wins import photos, services
 from tests.conftest import unavailable
 from tests.factories import TeamFactory, UserFactory, comms_user
@@ -115,8 +116,8 @@ def story(people):
     for person, kind in ((luis, "clap"), (marta, "celebrate"), (marta, "love")):
         services.reaction_toggle(win=win, user=person, kind=kind)
     highlight = highlights.highlight_propose(win=win, by=carla)
-    for consent in highlights.consent_request(highlight=highlight, by=carla):
-        highlights.consent_answer(consent=consent, person=consent.person, approve=True)
+    for consent in consent_request(highlight=highlight, by=carla):
+        consent_answer(consent=consent, person=consent.person, approve=True)
     highlight.refresh_from_db()
     return {"win": win, "highlight": highlights.highlight_publish(highlight=highlight, by=carla)}
 

@@ -18,7 +18,14 @@ from django.utils.http import http_date
 from PIL import Image
 
 from feed.highlights import services as highlights
-from feed.media import (
+from feed.highlights.consents import consent_answer, consent_request
+from feed.wins.media import win_thumbnail
+from feed.wins.models import Win
+from feed.wins.photos import photo_files
+from feed.wins.services import win_create
+from tests.factories import TeamFactory, UserFactory, comms_user
+from wins_net.images import avatar_file
+from wins_net.media import (
     PRIVATE_CACHE_CONTROL,
     PUBLIC_CACHE_CONTROL,
     MediaAccess,
@@ -26,13 +33,7 @@ from feed.media import (
     media_email_url,
     media_file,
     media_urlpatterns,
-    win_thumbnail,
 )
-from feed.wins.models import Win
-from feed.wins.photos import photo_files
-from feed.wins.services import win_create
-from tests.factories import TeamFactory, UserFactory, comms_user
-from wins_net.images import avatar_file
 
 pytestmark = pytest.mark.django_db
 
@@ -79,30 +80,24 @@ def files(people) -> dict[str, str]:
 
     draft = _highlight(people, "A draft story")
     awaiting = _highlight(people, "A story waiting for consent")
-    highlights.consent_request(highlight=awaiting, by=comms)
+    consent_request(highlight=awaiting, by=comms)
 
     published = _highlight(people, "A published story")
-    highlights.consent_request(highlight=published, by=comms)
-    highlights.consent_answer(
-        consent=published.consents.get(person=author), person=author, approve=True
-    )
+    consent_request(highlight=published, by=comms)
+    consent_answer(consent=published.consents.get(person=author), person=author, approve=True)
     published.refresh_from_db()
     highlights.highlight_publish(highlight=published, by=comms)
 
     withdrawn = _highlight(people, "A story published, then withdrawn")
-    highlights.consent_request(highlight=withdrawn, by=comms)
-    highlights.consent_answer(
-        consent=withdrawn.consents.get(person=author), person=author, approve=True
-    )
+    consent_request(highlight=withdrawn, by=comms)
+    consent_answer(consent=withdrawn.consents.get(person=author), person=author, approve=True)
     withdrawn.refresh_from_db()
     highlights.highlight_publish(highlight=withdrawn, by=comms)
     highlights.highlight_withdraw(highlight=withdrawn, by=comms)
 
     declined = _highlight(people, "A story its author declined")
-    highlights.consent_request(highlight=declined, by=comms)
-    highlights.consent_answer(
-        consent=declined.consents.get(person=author), person=author, approve=False
-    )
+    consent_request(highlight=declined, by=comms)
+    consent_answer(consent=declined.consents.get(person=author), person=author, approve=False)
     declined.refresh_from_db()
     assert declined.status == "declined"
 

@@ -20,7 +20,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from feed.media import EMAIL_CACHE_CONTROL, EMAIL_SIGNATURE_PARAM, media_email_url
 from feed.notifications.emails import message_build
 from feed.notifications.models import Email
 from feed.wins.models import Report, Win
@@ -34,6 +33,7 @@ from tests.feed.notifications.digest_helpers import (
     win_at,
 )
 from wins_net.images import avatar_file
+from wins_net.media import EMAIL_CACHE_CONTROL, EMAIL_SIGNATURE_PARAM, media_email_url
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.wins.services import comment_create, win_create
 from tests.factories import UserFactory, comms_user
 from wins_net.middleware import PrivateResponsesMiddleware, caching_chosen
@@ -38,8 +39,8 @@ def win(manager):
 def story(win):
     comms = comms_user(email="comms.person@example.com")
     highlight = highlights.highlight_propose(win=win, by=comms)
-    highlights.consent_request(highlight=highlight, by=comms)
-    highlights.consent_answer(
+    consent_request(highlight=highlight, by=comms)
+    consent_answer(
         consent=highlight.consents.get(person=win.author), person=win.author, approve=True
     )
     highlight.refresh_from_db()

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from feed.highlights.views.dashboard import comms_dashboard
-from feed.media import media_urlpatterns
 from wins_net.health import healthz
+from wins_net.media import media_urlpatterns
 
 # The admin signs in through allauth, so its rate limits and two-factor apply.
 admin.site.login = secure_admin_login(admin.site.login)

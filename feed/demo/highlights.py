@@ -23,6 +23,7 @@ from accounts.models import User
 from feed.demo.ideas import Idea
 from feed.demo.texts import IDEAS
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.highlights.models import Highlight
 from feed.notifications.services import notifications_muted
 from feed.wins.models import Win
@@ -166,18 +167,18 @@ def _candidates() -> list[Win]:
 def _bring_to(highlight: Highlight, state: str, *, comms: User) -> None:
     if state == Highlight.Status.DRAFT:
         return
-    consents = highlights.consent_request(highlight=highlight, by=comms)
+    consents = consent_request(highlight=highlight, by=comms)
     if state == Highlight.Status.AWAITING:
         return
     if state == Highlight.Status.DECLINED:
         consent = consents[-1]
-        highlights.consent_answer(
+        consent_answer(
             consent=consent, person=consent.person, approve=False,
             message="Prefiero que no se publique todavía, gracias.",
         )  # fmt: skip
         return
     for consent in consents:
-        highlights.consent_answer(consent=consent, person=consent.person, approve=True)
+        consent_answer(consent=consent, person=consent.person, approve=True)
     if state == Highlight.Status.APPROVED:
         return
     highlights.highlight_publish(highlight=highlight, by=comms)

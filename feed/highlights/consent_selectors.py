@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from feed.highlights.models import Consent, Highlight
+from feed.highlights.snapshots import consent_fingerprint, consent_snapshot
 from feed.wins.models import Win
 
 
@@ -76,8 +77,6 @@ def consent_changed(*, consent: Consent) -> bool:
     """Whether what the public would see of the highlight for `consent.person`
     differs from what they were shown (they are no longer named, or anything it
     covers was edited). One query."""
-    from feed.highlights.services import consent_fingerprint, consent_snapshot
-
     person = consent.highlight.people.filter(user_id=consent.person_id).first()
     if person is None:
         return True

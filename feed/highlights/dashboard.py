@@ -225,111 +225,32 @@ def dashboard_data(
     Seven queries, whatever the number of months and teams.
     """
     span = month_range(months=months, now=now)
-    zone = org_zone()
     wins = _cohort(span=span, team=team)
-
-    funnel = (
-        wins.annotate(month=TruncMonth("created_at", tzinfo=zone))
-        .values("month", group=F("team_id"))
-        .annotate(
-            posted=Count("pk"),
-            proposed=Count("pk", filter=Exists(Highlight.objects.filter(win=OuterRef("pk")))),
-            consent_asked=Count("pk", filter=_reached(ASKED_ACTIONS)),
-            approved=Count("pk", filter=_reached(APPROVED_ACTIONS)),
-            published=Count("pk", filter=_reached(PUBLISHED_ACTIONS)),
-        )
-        .order_by()
-    )
-    views = HighlightView.objects.filter(
-        highlight__win__created_at__gte=span.start, highlight__win__created_at__lt=span.end
-    )
-    if team is not None:
-        views = views.filter(highlight__win__team=team)
-    views = (
-        views.annotate(month=TruncMonth("highlight__win__created_at", tzinfo=zone))
-        .values("month", group=F("highlight__win__team_id"))
-        .annotate(views=Sum("count"))
-        .order_by()
-    )
-    posting = Win.objects.filter(
-        created_at__gte=span.start, created_at__lt=span.end, author__is_active=True
-    )
-    if team is not None:
-        posting = posting.filter(author__team=team)
-    posters_by_month = (
-        posting.annotate(month=TruncMonth("created_at", tzinfo=zone))
-        .values("month", group=F("author__team_id"))
-        .annotate(posters=Count("author_id", distinct=True))
-        .order_by()
-    )
-    posters_in_range = (
-        posting.values(group=F("author__team_id"))
-        .annotate(posters=Count("author_id", distinct=True))
-        .order_by()
-    )
-    active = User.objects.filter(is_active=True)
-    if team is not None:
-        active = active.filter(team=team)
-    people = {
-        row["team_id"]: row["people"]
-        for row in active.values("team_id").annotate(people=Count("pk")).order_by()
-    }
-    published_ever = Exists(
-        HighlightEvent.objects.filter(highlight=OuterRef("highlight"), action__in=PUBLISHED_ACTIONS)
-    )
-    people_published = (
-        HighlightPerson.objects.filter(published_ever, highlight__win__in=wins)
-        .aggregate(n=Count("user_id", distinct=True))
-        .get("n")
-    ) or 0
+    posting = _posting(span=span, team=team)
+    people = _active_people(team=team)
+    people_published = _people_published(wins=wins)
     teams = [team] if team is not None else list(Team.objects.order_by("name"))
-
-    cells: dict[tuple[date, int | None], FunnelRow] = {}
-
-    def cell(month: date, team_id: int | None) -> FunnelRow:
-        return cells.setdefault((month, team_id), FunnelRow(month=month, team_id=team_id))
-
-    for row in funnel:
-        target = cell(_month(row["month"]), row["group"])
-        for step in FunnelRow.STEPS:
-            setattr(target, step, row[step])
-    for row in views:
-        cell(_month(row["month"]), row["group"]).views = row["views"] or 0
-    for row in posters_by_month:
-        cell(_month(row["month"]), row["group"]).posters = row["posters"]
-    posters_total = {row["group"]: row["posters"] for row in posters_in_range}
-
+    cells = _Cells()
+    cells.fill(
+        funnel=_funnel_counts(wins=wins),
+        views=_view_counts(span=span, team=team),
+        posters=_posters_by_month(posting),
+    )
+    posters_total = {row["group"]: row["posters"] for row in _posters_in_range(posting)}
     names = {t.pk: t.name for t in teams}
     team_ids: list[int | None] = [t.pk for t in teams]
-    if team is None and (None in people or any(team_id is None for _month_, team_id in cells)):
+    if team is None and (None in people or cells.has_no_team()):
         team_ids.append(None)  # people and wins without a team
-
-    by_month_team = []
-    for month in span.months:
-        for team_id in team_ids:
-            row = cell(month, team_id)
-            row.team_name = names.get(team_id, "")
-            row.people = people.get(team_id, 0)
-            by_month_team.append(row)
-
-    by_month = []
-    for month in span.months:
-        row = FunnelRow(month=month, team_id=team.pk if team else None)
-        for team_id in team_ids:
-            row.add(cells[(month, team_id)])
-        by_month.append(row)
-
-    by_team = []
-    total = FunnelRow(team_id=team.pk if team else None, team_name=team.name if team else "")
-    for team_id in team_ids:
-        row = FunnelRow(team_id=team_id, team_name=names.get(team_id, ""))
-        for month in span.months:
-            row.add(cells[(month, team_id)])
-        row.posters = posters_total.get(team_id, 0)
-        row.people = people.get(team_id, 0)
-        by_team.append(row)
-        total.add(row)
-
+    # The detail first: it gives every cell its team's name and people, which
+    # the rows by month and by team then add up.
+    by_month_team = _rows_by_month_team(
+        cells, span=span, team_ids=team_ids, names=names, people=people
+    )
+    by_month = _rows_by_month(cells, span=span, team=team, team_ids=team_ids)
+    by_team, total = _rows_by_team(
+        cells, span=span, team=team, team_ids=team_ids, names=names,
+        posters_total=posters_total, people=people,
+    )  # fmt: skip
     return Dashboard(
         months=span.months,
         team=team,
@@ -340,3 +261,175 @@ def dashboard_data(
         total=total,
         people_published=people_published,
     )
+
+
+# --------------------------------------------------------------------------
+# The queries: each grouped by month (in the org's zone) and team
+# --------------------------------------------------------------------------
+def _funnel_counts(*, wins: QuerySet[Win]) -> QuerySet:
+    """Per month and team the wins were posted in: how many reached each step."""
+    return (
+        wins.annotate(month=TruncMonth("created_at", tzinfo=org_zone()))
+        .values("month", group=F("team_id"))
+        .annotate(
+            posted=Count("pk"),
+            proposed=Count("pk", filter=Exists(Highlight.objects.filter(win=OuterRef("pk")))),
+            consent_asked=Count("pk", filter=_reached(ASKED_ACTIONS)),
+            approved=Count("pk", filter=_reached(APPROVED_ACTIONS)),
+            published=Count("pk", filter=_reached(PUBLISHED_ACTIONS)),
+        )
+        .order_by()
+    )
+
+
+def _view_counts(*, span: MonthRange, team: Team | None) -> QuerySet:
+    """Public views of the cohort's highlights, ever, by the month and team of their win."""
+    views = HighlightView.objects.filter(
+        highlight__win__created_at__gte=span.start, highlight__win__created_at__lt=span.end
+    )
+    if team is not None:
+        views = views.filter(highlight__win__team=team)
+    return (
+        views.annotate(month=TruncMonth("highlight__win__created_at", tzinfo=org_zone()))
+        .values("month", group=F("highlight__win__team_id"))
+        .annotate(views=Sum("count"))
+        .order_by()
+    )
+
+
+def _posting(*, span: MonthRange, team: Team | None) -> QuerySet[Win]:
+    """Wins of the range by people still here, of `team` today when one is chosen."""
+    posting = Win.objects.filter(
+        created_at__gte=span.start, created_at__lt=span.end, author__is_active=True
+    )
+    return posting.filter(author__team=team) if team is not None else posting
+
+
+def _posters_by_month(posting: QuerySet[Win]) -> QuerySet:
+    """Distinct people who posted, per month and their team today."""
+    return (
+        posting.annotate(month=TruncMonth("created_at", tzinfo=org_zone()))
+        .values("month", group=F("author__team_id"))
+        .annotate(posters=Count("author_id", distinct=True))
+        .order_by()
+    )
+
+
+def _posters_in_range(posting: QuerySet[Win]) -> QuerySet:
+    """Distinct people who posted in the whole range, per their team today."""
+    return (
+        posting.values(group=F("author__team_id"))
+        .annotate(posters=Count("author_id", distinct=True))
+        .order_by()
+    )
+
+
+def _active_people(*, team: Team | None) -> dict[int | None, int]:
+    """Active people today, by team id (None: without a team)."""
+    active = User.objects.filter(is_active=True)
+    if team is not None:
+        active = active.filter(team=team)
+    return {
+        row["team_id"]: row["people"]
+        for row in active.values("team_id").annotate(people=Count("pk")).order_by()
+    }
+
+
+def _people_published(*, wins: QuerySet[Win]) -> int:
+    """Distinct people named on a highlight of `wins` that was ever published."""
+    published_ever = Exists(
+        HighlightEvent.objects.filter(highlight=OuterRef("highlight"), action__in=PUBLISHED_ACTIONS)
+    )
+    return (
+        HighlightPerson.objects.filter(published_ever, highlight__win__in=wins)
+        .aggregate(n=Count("user_id", distinct=True))
+        .get("n")
+    ) or 0
+
+
+# --------------------------------------------------------------------------
+# The grid of (month, team) cells, and the rows read from it
+# --------------------------------------------------------------------------
+class _Cells:
+    """One `FunnelRow` per month and team id, made when first asked for."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[date, int | None], FunnelRow] = {}
+
+    def __getitem__(self, key: tuple[date, int | None]) -> FunnelRow:
+        month, team_id = key
+        return self.rows.setdefault(key, FunnelRow(month=month, team_id=team_id))
+
+    def fill(
+        self, *, funnel: Iterable[dict], views: Iterable[dict], posters: Iterable[dict]
+    ) -> None:
+        """Put the grouped counts of the queries in their cells."""
+        for row in funnel:
+            target = self[_month(row["month"]), row["group"]]
+            for step in FunnelRow.STEPS:
+                setattr(target, step, row[step])
+        for row in views:
+            self[_month(row["month"]), row["group"]].views = row["views"] or 0
+        for row in posters:
+            self[_month(row["month"]), row["group"]].posters = row["posters"]
+
+    def has_no_team(self) -> bool:
+        """Whether any count is of wins or people without a team."""
+        return any(team_id is None for _month_, team_id in self.rows)
+
+
+def _rows_by_month_team(
+    cells: _Cells,
+    *,
+    span: MonthRange,
+    team_ids: list[int | None],
+    names: Mapping[int | None, str],
+    people: Mapping[int | None, int],
+) -> list[FunnelRow]:
+    """Every cell, month by month, team by team (the detail, for the CSV), each
+    given its team's name and active people."""
+    rows = []
+    for month in span.months:
+        for team_id in team_ids:
+            row = cells[month, team_id]
+            row.team_name = names.get(team_id, "")
+            row.people = people.get(team_id, 0)
+            rows.append(row)
+    return rows
+
+
+def _rows_by_month(
+    cells: _Cells, *, span: MonthRange, team: Team | None, team_ids: list[int | None]
+) -> list[FunnelRow]:
+    """Every team shown together, month by month, oldest first."""
+    rows = []
+    for month in span.months:
+        row = FunnelRow(month=month, team_id=team.pk if team else None)
+        for team_id in team_ids:
+            row.add(cells[month, team_id])
+        rows.append(row)
+    return rows
+
+
+def _rows_by_team(
+    cells: _Cells,
+    *,
+    span: MonthRange,
+    team: Team | None,
+    team_ids: list[int | None],
+    names: Mapping[int | None, str],
+    posters_total: Mapping[int | None, int],
+    people: Mapping[int | None, int],
+) -> tuple[list[FunnelRow], FunnelRow]:
+    """The whole range, team by team, and their total."""
+    rows = []
+    total = FunnelRow(team_id=team.pk if team else None, team_name=team.name if team else "")
+    for team_id in team_ids:
+        row = FunnelRow(team_id=team_id, team_name=names.get(team_id, ""))
+        for month in span.months:
+            row.add(cells[month, team_id])
+        row.posters = posters_total.get(team_id, 0)
+        row.people = people.get(team_id, 0)
+        rows.append(row)
+        total.add(row)
+    return rows, total

@@ -17,7 +17,7 @@ from feed.wins.models import Win
 # organisation until every person it names has approved exactly what the public
 # page will show: each `Consent` keeps that snapshot and its fingerprint, and
 # `HighlightEvent` records every step, who took it and when. Every change goes
-# through `feed.highlights.services`.
+# through `feed.highlights.services` or `feed.highlights.consents`.
 HIGHLIGHT_TITLE_MAX_LENGTH = 120
 HIGHLIGHT_TEXT_MAX_LENGTH = 3000
 CONSENT_MESSAGE_MAX_LENGTH = 1000
@@ -117,7 +117,7 @@ class HighlightSlug(models.Model):
 
     Kept for good, so shared links keep working: it answers 301 to the
     highlight's current address while it is published, 410 when it is not.
-    No other highlight ever gets it (`feed.highlights.services._unique_slug`).
+    No other highlight ever gets it (`feed.highlights.slugs.unique_slug`).
     """
 
     highlight = models.ForeignKey(
@@ -183,8 +183,8 @@ class Consent(models.Model):
 
     The snapshot fields hold what the public page would show at the moment of
     asking, and `fingerprint` is the SHA-256 of their canonical JSON
-    (`feed.highlights.services.consent_fingerprint`): an approval counts only while the
-    highlight still has that fingerprint for that person.
+    (`feed.highlights.snapshots.consent_fingerprint`): an approval counts only
+    while the highlight still has that fingerprint for that person.
     """
 
     class Answer(models.TextChoices):

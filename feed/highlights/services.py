@@ -1,7 +1,8 @@
 """
 Highlights: comms turns a win into a public story, and nothing goes out without consent.
 
-The life of a highlight is a state machine, changed only here:
+The life of a highlight is a state machine, changed only here and in
+`feed.highlights.consents` (asking, answering, reminding, expiring):
 
     draft → awaiting → approved → published
        any open state → withdrawn;  awaiting → declined
@@ -16,50 +17,50 @@ A win that stops being public (deleted, hidden by moderators, kept for the
 team) withdraws its open highlights with it (`highlights_withdraw_for_win`).
 
 Every change writes a `HighlightEvent` in the same transaction, with who and
-when. Who may not raises PermissionDenied; a step that makes no sense in the
-current state raises ValidationError with a translated message.
+when (`feed.highlights.transitions`). Who may not raises PermissionDenied; a
+step that makes no sense in the current state raises ValidationError with a
+translated message. Addresses are made in `feed.highlights.slugs`, what a
+consent covers in `feed.highlights.snapshots`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import Storage
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from feed.highlights import events
+from feed.highlights.consents import ask_again
 from feed.highlights.models import (
-    CONSENT_MESSAGE_MAX_LENGTH,
-    CONSENT_SCOPE,
     HIGHLIGHT_TEXT_MAX_LENGTH,
     HIGHLIGHT_TITLE_MAX_LENGTH,
     Consent,
     Highlight,
     HighlightEvent,
     HighlightPerson,
-    HighlightSlug,
 )
-from feed.highlights.names import people_unasked
 from feed.highlights.selectors import win_publishable
-from feed.notifications.services import (
-    notifications_consent_answered,
-    notify_consent,
-    notify_consent_answer,
-    notify_story_withdrawn,
+from feed.highlights.slugs import move_to_title, unique_slug
+from feed.highlights.snapshots import current_fingerprints
+from feed.highlights.transitions import (
+    check_win_public,
+    clean_content,
+    close_pending,
+    current_consents,
+    locked,
+    record_event,
+    refuse_unasked,
+    refuse_unless,
+    require_comms,
 )
-from feed.wins.access import COMMS_GROUP, is_comms
+from feed.wins.access import is_comms
 from feed.wins.models import Win
 from feed.wins.text import MENTION_RE, excerpt, handle_for
 from wins_net.files import files_delete, files_removed_on_error
@@ -68,8 +69,6 @@ from wins_net.images import decode_upload, encode, fit_within
 # The copy of a win's image kept with a highlight: large enough for a public page
 # and a 1200×630 share card, small enough to serve to anyone.
 HIGHLIGHT_IMAGE_MAX_SIDE = 1600
-# Slugs are readable (from the title) and short enough for a shared link.
-SLUG_BASE_LENGTH = 80
 
 Status = Highlight.Status
 Action = HighlightEvent.Action
@@ -82,92 +81,13 @@ class ImageChoice(models.TextChoices):
 
 
 # --------------------------------------------------------------------------
-# Who
+# The public version: names, text, image
 # --------------------------------------------------------------------------
-def _require_comms(user: User | None, message: str) -> None:
-    if not is_comms(user):
-        raise PermissionDenied(message)
-
-
 def public_name_for(user: User) -> str:
     """How a person's name appears in public by default: "Ana García, Customer Care"."""
     if user.team_id:
         return f"{user.display_name}, {user.team.name}"
     return user.display_name
-
-
-# --------------------------------------------------------------------------
-# What a consent covers
-# --------------------------------------------------------------------------
-def consent_snapshot(*, highlight: Highlight, public_name: str) -> dict[str, object]:
-    """What the public would see of `highlight`, for the person named `public_name`."""
-    return {
-        "title": highlight.title,
-        "text": highlight.text,
-        "image": highlight.image.name or "",
-        "image_alt": highlight.image_alt,
-        "public_name": public_name,
-        "scope": list(CONSENT_SCOPE),
-    }
-
-
-def consent_fingerprint(snapshot: Mapping[str, object]) -> str:
-    """SHA-256 (hex) of the snapshot's canonical JSON: sorted keys, no spaces, UTF-8."""
-    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _fingerprints(highlight: Highlight) -> dict[int, str]:
-    """The current fingerprint for each person named, by user id."""
-    return {
-        person.user_id: consent_fingerprint(
-            consent_snapshot(highlight=highlight, public_name=person.public_name)
-        )
-        for person in highlight.people.all()
-    }
-
-
-def _current_consents(highlight: Highlight) -> models.QuerySet[Consent]:
-    """The consents of the latest request: earlier ones were superseded."""
-    return highlight.consents.exclude(answer=Answer.SUPERSEDED)
-
-
-# --------------------------------------------------------------------------
-# Helpers of every transition
-# --------------------------------------------------------------------------
-def _locked(highlight: Highlight) -> Highlight:
-    """Lock the highlight's row for this transaction and refresh `highlight` from it."""
-    Highlight.objects.select_for_update().filter(pk=highlight.pk).first()
-    highlight.refresh_from_db()
-    return highlight
-
-
-def _event(
-    highlight: Highlight, *, actor: User | None, action: str, before: str = "", note: str = ""
-) -> HighlightEvent:
-    return HighlightEvent.objects.create(
-        highlight=highlight,
-        actor=actor,
-        action=action,
-        from_status=before,
-        to_status=highlight.status,
-        note=note[:CONSENT_MESSAGE_MAX_LENGTH],
-    )
-
-
-def _refuse_unless(highlight: Highlight, *allowed: str, message: str) -> None:
-    if highlight.status not in allowed:
-        raise ValidationError(
-            message % {"status": str(highlight.get_status_display()).lower()}, code="status"
-        )
-
-
-def _close_pending(highlight: Highlight, *, now: datetime, exclude: int | None = None) -> None:
-    """Requests nobody needs to answer any more (the highlight ended, or asks again)."""
-    pending = highlight.consents.filter(answer=Answer.PENDING)
-    if exclude is not None:
-        pending = pending.exclude(pk=exclude)
-    pending.update(answer=Answer.SUPERSEDED, closed_at=now)
 
 
 def _copy_win_image(highlight: Highlight, win: Win, stored: list[tuple[Storage, str]]) -> bool:
@@ -184,69 +104,6 @@ def _copy_win_image(highlight: Highlight, win: Win, stored: list[tuple[Storage, 
     highlight.image.save(content.name, content, save=False)
     stored.append((highlight.image.storage, highlight.image.name))
     return True
-
-
-# Public URLs beside /highlights/<slug>/ (feed/urls_highlights.py) that a slug must not shadow.
-RESERVED_SLUGS = {"feed"}
-
-
-def _slug_base(title: str) -> str:
-    return slugify(title)[:SLUG_BASE_LENGTH].strip("-") or "highlight"
-
-
-def _unique_slug(title: str, *, highlight_id: int | None = None) -> str:
-    """A slug from `title` that no other highlight has now or had before (a past
-    address keeps leading to its own story), and no public URL beside it has.
-    The current and past slugs of `highlight_id` itself count as free: a story
-    given its old title back gets its old address back."""
-    base = _slug_base(title)
-    live = Highlight.objects.filter(slug__startswith=base)
-    past = HighlightSlug.objects.filter(slug__startswith=base)
-    if highlight_id is not None:
-        live = live.exclude(pk=highlight_id)
-        past = past.exclude(highlight_id=highlight_id)
-    slugs = (
-        set(live.values_list("slug", flat=True))
-        | set(past.values_list("slug", flat=True))
-        | RESERVED_SLUGS
-    )
-    slug, n = base, 1
-    while slug in slugs:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-def _slug_fits(slug: str, title: str) -> bool:
-    """Whether `slug` is an address `_unique_slug` could have made from `title`."""
-    base = _slug_base(title)
-    return slug == base or re.fullmatch(rf"{re.escape(base)}-\d+", slug) is not None
-
-
-def _move_to_title(highlight: Highlight) -> str:
-    """At publication, give `highlight` the address of its title; returns the
-    address it leaves, or "" when it keeps its own.
-
-    The rule: the address follows the title the public reads, and changes only
-    when a new title becomes public. Until its first publication a highlight's
-    slug follows every edit of its title (`highlight_update`), as nobody outside
-    has seen it. Once published, an edit leaves the address alone: the story is
-    down, waiting for consent again, and its link answers 410; a title not yet
-    consented to never appears in a public address. When the story is published
-    again with a title whose slug differs from its address (not just in case or
-    punctuation), it moves to a new slug from that title, and the old one is
-    kept (`HighlightSlug`) to answer 301 to the new. Past addresses are never
-    given to another story, and a story retitled back takes its own back.
-    """
-    if _slug_fits(highlight.slug, highlight.title):
-        return ""
-    old = highlight.slug
-    highlight.slug = _unique_slug(highlight.title, highlight_id=highlight.pk)
-    highlight.past_slugs.filter(slug=highlight.slug).delete()
-    if highlight.published_at is None:  # the old one was never public
-        return ""
-    HighlightSlug.objects.create(highlight=highlight, slug=old)
-    return old
 
 
 def _public_text(body: str, names: Mapping[str, str]) -> str:
@@ -267,53 +124,8 @@ def _title_from(text: str) -> str:
     return excerpt(first_line, chars=HIGHLIGHT_TITLE_MAX_LENGTH)
 
 
-def _clean_content(*, title: str, text: str, has_image: bool, image_alt: str) -> None:
-    errors: dict[str, str] = {}
-    if not title:
-        errors["title"] = _("Give the highlight a public title.")
-    elif len(title) > HIGHLIGHT_TITLE_MAX_LENGTH:
-        errors["title"] = _("Keep the public title under %(max)s characters.") % {
-            "max": HIGHLIGHT_TITLE_MAX_LENGTH
-        }
-    if not text:
-        errors["text"] = _("Write the public text.")
-    elif len(text) > HIGHLIGHT_TEXT_MAX_LENGTH:
-        errors["text"] = _("Keep the public text under %(max)s characters.") % {
-            "max": HIGHLIGHT_TEXT_MAX_LENGTH
-        }
-    if has_image and not image_alt:
-        errors["image_alt"] = _("Describe the image for people who cannot see it.")
-    if errors:
-        raise ValidationError(errors)
-
-
-def _refuse_unasked(
-    highlight: Highlight, *, title: str | None = None, text: str | None = None
-) -> None:
-    """ValidationError (code "unasked") when the public title or text (by default
-    the highlight's own) names someone not among the people asked."""
-    unasked = people_unasked(highlight=highlight, title=title, text=text)
-    here = ", ".join(person.label for person in unasked if not person.left)
-    left = ", ".join(person.label for person in unasked if person.left)
-    errors = []
-    if here:
-        message = _(
-            "The public text names people who were not asked: %(names)s. Take them out "
-            "of the title and text, or add them to the people named so they are asked too."
-        )
-        errors.append(ValidationError(message % {"names": here}, code="unasked"))
-    if left:
-        message = _(
-            "The public text names people who left and can no longer be asked: "
-            "%(names)s. Take them out of the title and text."
-        )
-        errors.append(ValidationError(message % {"names": left}, code="unasked"))
-    if errors:
-        raise ValidationError(errors)
-
-
 # --------------------------------------------------------------------------
-# Comms: propose, edit, ask, publish
+# Comms: propose, edit, publish
 # --------------------------------------------------------------------------
 @transaction.atomic
 def highlight_propose(*, win: Win, by: User) -> Highlight:
@@ -325,7 +137,7 @@ def highlight_propose(*, win: Win, by: User) -> Highlight:
     Comms only (PermissionDenied). ValidationError for a team-only or hidden win,
     an author who left, or a win that already has an open highlight (one at a time).
     """
-    _require_comms(by, _("Only communications staff can propose highlights."))
+    require_comms(by, _("Only communications staff can propose highlights."))
     win = Win.objects.select_for_update(of=("self",)).select_related("author__team").get(pk=win.pk)
     if not win_publishable(win=win):
         if win.visibility != Win.Visibility.EVERYONE:
@@ -351,7 +163,7 @@ def highlight_propose(*, win: Win, by: User) -> Highlight:
     names = {handle_for(person.email): person.display_name for person in people}
     text = _public_text(win.body, names)[:HIGHLIGHT_TEXT_MAX_LENGTH]
     title = _title_from(text)
-    highlight = Highlight(win=win, title=title, text=text, slug=_unique_slug(title), created_by=by)
+    highlight = Highlight(win=win, title=title, text=text, slug=unique_slug(title), created_by=by)
     with files_removed_on_error() as stored:
         if _copy_win_image(highlight, win, stored):
             highlight.image_alt = win.image_alt.strip()
@@ -369,7 +181,7 @@ def highlight_propose(*, win: Win, by: User) -> Highlight:
                 for person in people
             ]
         )
-        _event(highlight, actor=by, action=Action.PROPOSED)
+        record_event(highlight, actor=by, action=Action.PROPOSED)
     return highlight
 
 
@@ -394,11 +206,11 @@ def highlight_update(
     awaiting, and a published one is taken down in the same transaction.
     Comms only (PermissionDenied); ValidationError for bad content, a name left
     empty, a withdrawn or declined highlight, or (once consent was asked) a
-    title or text that names someone not asked (`_refuse_unasked`).
+    title or text that names someone not asked (`refuse_unasked`).
     """
-    _require_comms(by, _("Only communications staff can edit highlights."))
-    _locked(highlight)
-    _refuse_unless(
+    require_comms(by, _("Only communications staff can edit highlights."))
+    locked(highlight)
+    refuse_unless(
         highlight, *Highlight.OPEN_STATUSES,
         message=_("This highlight is %(status)s: it can no longer be edited."),
     )  # fmt: skip
@@ -410,7 +222,7 @@ def highlight_update(
     win_has_image = win is not None and win.image_status == Win.ImageStatus.READY
     if wants_image and not highlight.image and not win_has_image:
         raise ValidationError(_("The win has no image to use."), code="no_image")
-    _clean_content(title=title, text=text, has_image=wants_image, image_alt=image_alt)
+    clean_content(title=title, text=text, has_image=wants_image, image_alt=image_alt)
     people = {person.user_id: person for person in highlight.people.all()}
     for user_id, name in (public_names or {}).items():
         if user_id not in people:
@@ -420,9 +232,9 @@ def highlight_update(
                 _("Write how %(name)s appears in public.") % {"name": people[user_id].public_name},
                 code="public_name",
             )
-    if highlight.status != Status.DRAFT:  # the edit asks again: see `consent_request`
-        _refuse_unasked(highlight, title=title, text=text)
-    before = _fingerprints(highlight)
+    if highlight.status != Status.DRAFT:  # the edit asks again: see `consents.consent_request`
+        refuse_unasked(highlight, title=title, text=text)
+    before = current_fingerprints(highlight)
     removed: list[str] = []
     storage = highlight.image.storage
     with files_removed_on_error() as stored:
@@ -433,22 +245,22 @@ def highlight_update(
             raise ValidationError(_("The win's image cannot be read."), code="no_image")
         highlight.title, highlight.text = title, text
         highlight.image_alt = image_alt if highlight.image else ""
-        if highlight.published_at is None:  # never public: see `_move_to_title`
-            highlight.slug = _unique_slug(title, highlight_id=highlight.pk)
+        if highlight.published_at is None:  # never public: see `move_to_title`
+            highlight.slug = unique_slug(title, highlight_id=highlight.pk)
         highlight.updated_at = timezone.now()
         highlight.save()
         for user_id, name in (public_names or {}).items():
             person = people[user_id]
             person.public_name = name.strip()[:200]
             person.save(update_fields=["public_name"])
-        after = _fingerprints(highlight)
+        after = current_fingerprints(highlight)
         changed = [user_id for user_id in after if after[user_id] != before.get(user_id)]
         if not changed:
             return highlight
         if highlight.status == Status.DRAFT:
-            _event(highlight, actor=by, action=Action.EDITED, before=Status.DRAFT)
+            record_event(highlight, actor=by, action=Action.EDITED, before=Status.DRAFT)
         else:
-            _ask_again(highlight, by=by, user_ids=changed)
+            ask_again(highlight, by=by, user_ids=changed)
     if removed:
         transaction.on_commit(partial(files_delete, storage, removed), robust=True)
     return highlight
@@ -467,9 +279,9 @@ def highlight_people_add(
     Comms only (PermissionDenied); ValidationError for a withdrawn or declined
     highlight, or someone who left (nobody can consent for them).
     """
-    _require_comms(by, _("Only communications staff can edit highlights."))
-    _locked(highlight)
-    _refuse_unless(
+    require_comms(by, _("Only communications staff can edit highlights."))
+    locked(highlight)
+    refuse_unless(
         highlight, *Highlight.OPEN_STATUSES,
         message=_("This highlight is %(status)s: it can no longer be edited."),
     )  # fmt: skip
@@ -491,102 +303,12 @@ def highlight_people_add(
     if highlight.status == Status.DRAFT:
         highlight.updated_at = timezone.now()
         highlight.save(update_fields=["updated_at"])
-        _event(highlight, actor=by, action=Action.EDITED, before=Status.DRAFT,
-               note=_("Added to the people named: %(names)s")
-               % {"names": ", ".join(person.public_name for person in added)})  # fmt: skip
+        record_event(highlight, actor=by, action=Action.EDITED, before=Status.DRAFT,
+                      note=_("Added to the people named: %(names)s")
+                      % {"names": ", ".join(person.public_name for person in added)})  # fmt: skip
     else:
-        _ask_again(highlight, by=by, user_ids=list(new))
+        ask_again(highlight, by=by, user_ids=list(new))
     return added
-
-
-def _ask_again(highlight: Highlight, *, by: User, user_ids: list[int]) -> None:
-    """After an edit: new requests for the people whose content changed."""
-    before = highlight.status
-    now = timezone.now()
-    if before == Status.PUBLISHED:
-        highlight.status = Status.AWAITING
-        highlight.save(update_fields=["status"])
-        _event(highlight, actor=by, action=Action.UNPUBLISHED, before=before,
-               note=_("Changed after publication: consent is asked again."))  # fmt: skip
-    else:
-        highlight.status = Status.AWAITING
-        highlight.save(update_fields=["status"])
-        _event(highlight, actor=by, action=Action.EDITED, before=before)
-    highlight.consents.filter(
-        person_id__in=user_ids, answer__in=[Answer.PENDING, Answer.APPROVED]
-    ).update(answer=Answer.SUPERSEDED, closed_at=now)
-    people = highlight.people.filter(user_id__in=user_ids).select_related("user")
-    _ask(highlight, by=by, people=people, now=now, before=Status.AWAITING)
-
-
-def _ask(
-    highlight: Highlight,
-    *,
-    by: User,
-    people: models.QuerySet[HighlightPerson],
-    now: datetime,
-    before: str,
-) -> list[Consent]:
-    """One request per person, with the snapshot they are shown; each is told at once."""
-    expires_at = now + timedelta(days=settings.CONSENT_EXPIRY_DAYS)
-    consents = []
-    for person in people:
-        snapshot = consent_snapshot(highlight=highlight, public_name=person.public_name)
-        consent = Consent.objects.create(
-            highlight=highlight,
-            person=person.user,
-            asked_by=by,
-            asked_at=now,
-            expires_at=expires_at,
-            fingerprint=consent_fingerprint(snapshot),
-            **snapshot,
-        )
-        notify_consent(consent=consent)
-        consents.append(consent)
-    _event(highlight, actor=by, action=Action.CONSENT_ASKED, before=before,
-           note=", ".join(p.public_name for p in people))  # fmt: skip
-    return consents
-
-
-@transaction.atomic
-def consent_request(*, highlight: Highlight, by: User) -> list[Consent]:
-    """Ask everyone the draft names for their consent: one request each, holding
-    exactly what the public page would show them and its fingerprint; each is
-    notified in the app and by email at once (at their chosen cadence). The
-    highlight goes from draft to awaiting. Requests expire after
-    `CONSENT_EXPIRY_DAYS`.
-
-    Comms only (PermissionDenied); ValidationError unless a draft whose content
-    is complete (an image needs its description), whose win can still be public,
-    and whose title and text name nobody but the people it names: someone else
-    they name (`feed.highlights.names`) must be taken out or added first.
-    """
-    _require_comms(by, _("Only communications staff can ask for consent."))
-    _locked(highlight)
-    _refuse_unless(
-        highlight, Status.DRAFT,
-        message=_("Consent can only be asked for a draft; this highlight is %(status)s."),
-    )  # fmt: skip
-    _clean_content(title=highlight.title, text=highlight.text,
-                   has_image=bool(highlight.image), image_alt=highlight.image_alt)  # fmt: skip
-    _check_win_public(highlight)
-    _refuse_unasked(highlight)
-    highlight.status = Status.AWAITING
-    highlight.updated_at = timezone.now()
-    highlight.save(update_fields=["status", "updated_at"])
-    people = highlight.people.select_related("user")
-    return _ask(highlight, by=by, people=people, now=highlight.updated_at, before=Status.DRAFT)
-
-
-def _check_win_public(highlight: Highlight) -> None:
-    win = highlight.win
-    if win is None:
-        raise ValidationError(_("The win was deleted, so it cannot be made public."), code="gone")
-    if not win_publishable(win=win):
-        raise ValidationError(
-            _("The win is no longer visible to everyone, so it cannot be made public."),
-            code="not_public",
-        )
 
 
 @transaction.atomic
@@ -594,31 +316,31 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
     """Publish an approved highlight: it appears on the public page, the feeds and
     its share image from now on, at the address of its title: published again
     with a new title, it moves there and its old address redirects
-    (`_move_to_title` has the rule).
+    (`move_to_title` has the rule).
 
     Comms only (PermissionDenied). ValidationError unless approved, every person
     named has an approval whose fingerprint matches the current content, the
     title and text name nobody who was not asked (someone may have joined since),
     and the win can still be public.
     """
-    _require_comms(by, _("Only communications staff can publish highlights."))
-    _locked(highlight)
-    _refuse_unless(
+    require_comms(by, _("Only communications staff can publish highlights."))
+    locked(highlight)
+    refuse_unless(
         highlight, Status.APPROVED,
         message=_("Only an approved highlight can be published; this one is %(status)s."),
     )  # fmt: skip
-    _check_win_public(highlight)
-    _refuse_unasked(highlight)
+    check_win_public(highlight)
+    refuse_unasked(highlight)
     approved = {
         c.person_id: c.fingerprint
-        for c in _current_consents(highlight).filter(answer=Answer.APPROVED)
+        for c in current_consents(highlight).filter(answer=Answer.APPROVED)
     }
-    if approved != _fingerprints(highlight):
+    if approved != current_fingerprints(highlight):
         raise ValidationError(
             _("Not everyone named approved exactly this version: ask for consent again."),
             code="fingerprint",
         )
-    moved_from = _move_to_title(highlight)
+    moved_from = move_to_title(highlight)
     now = timezone.now()
     highlight.status = Status.PUBLISHED
     highlight.published_at = highlight.updated_at = now
@@ -629,75 +351,13 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
             "new": highlight.slug,
             "old": moved_from,
         }
-    _event(highlight, actor=by, action=Action.PUBLISHED, before=Status.APPROVED, note=note)
+    record_event(highlight, actor=by, action=Action.PUBLISHED, before=Status.APPROVED, note=note)
     return highlight
 
 
 # --------------------------------------------------------------------------
-# The people named: answer, withdraw
+# Withdraw: the people named, comms, or the win stops being public
 # --------------------------------------------------------------------------
-@transaction.atomic
-def consent_answer(*, consent: Consent, person: User, approve: bool, message: str = "") -> Consent:
-    """`person` approves or declines the request addressed to them, with an
-    optional message to comms.
-
-    Only the person asked may answer: anyone else, comms and superusers
-    included, gets PermissionDenied. ValidationError when the request was
-    answered, replaced or expired, or when the highlight changed since it was
-    asked (the fingerprint no longer matches). When everyone asked in this
-    round approved, the highlight is approved; one decline declines it.
-    """
-    if not (person.is_authenticated and person.is_active) or person.pk != consent.person_id:
-        raise PermissionDenied(_("Only the person asked can answer this request."))
-    highlight = _locked(consent.highlight)
-    consent.refresh_from_db()
-    if consent.answer != Answer.PENDING:
-        raise ValidationError(
-            _("This request was already answered or is no longer needed (%(answer)s).")
-            % {"answer": str(consent.get_answer_display()).lower()},
-            code="answered",
-        )
-    now = timezone.now()
-    if consent.expires_at <= now:
-        raise ValidationError(_("This request expired."), code="expired")
-    _refuse_unless(
-        highlight, Status.AWAITING,
-        message=_("This highlight is %(status)s: it is not waiting for answers."),
-    )  # fmt: skip
-    if _fingerprints(highlight).get(person.pk) != consent.fingerprint:
-        raise ValidationError(
-            _("The highlight changed since you were asked: look at the new version."),
-            code="changed",
-        )
-    message = message.strip()
-    if len(message) > CONSENT_MESSAGE_MAX_LENGTH:
-        raise ValidationError(
-            _("Keep your message under %(max)s characters.") % {"max": CONSENT_MESSAGE_MAX_LENGTH},
-            code="message",
-        )
-    consent.answer = Answer.APPROVED if approve else Answer.DECLINED
-    consent.answered_at = now
-    consent.closed_at = None if approve else now
-    consent.message = message
-    consent.save(update_fields=["answer", "answered_at", "closed_at", "message"])
-    notifications_consent_answered(consent=consent)
-    notify_consent_answer(consent=consent)
-    _event(highlight, actor=person, before=highlight.status, note=message,
-           action=Action.CONSENT_APPROVED if approve else Action.CONSENT_DECLINED)  # fmt: skip
-    if not approve:
-        _close_pending(highlight, now=now)
-        highlight.status = Status.DECLINED
-    elif not _current_consents(highlight).exclude(answer=Answer.APPROVED).exists():
-        highlight.status = Status.APPROVED
-    else:
-        return consent
-    highlight.updated_at = now
-    highlight.save(update_fields=["status", "updated_at"])
-    _event(highlight, actor=person, before=Status.AWAITING,
-           action=Action.APPROVED if approve else Action.DECLINED)  # fmt: skip
-    return consent
-
-
 @transaction.atomic
 def highlight_withdraw(*, highlight: Highlight, by: User, reason: str = "") -> Highlight:
     """Withdraw a highlight at once, wherever it is shown.
@@ -712,8 +372,8 @@ def highlight_withdraw(*, highlight: Highlight, by: User, reason: str = "") -> H
     named = highlight.people.filter(user=by).exists()
     if not named and not is_comms(by):
         raise PermissionDenied(_("Only the people named or communications staff can withdraw it."))
-    _locked(highlight)
-    _refuse_unless(
+    locked(highlight)
+    refuse_unless(
         highlight, *Highlight.OPEN_STATUSES,
         message=_("This highlight is already %(status)s."),
     )  # fmt: skip
@@ -727,16 +387,18 @@ def _withdraw(highlight: Highlight, *, by: User | None, named: bool, reason: str
     now = timezone.now()
     before = highlight.status
     if named:
-        mine = _current_consents(highlight).filter(
+        mine = current_consents(highlight).filter(
             person=by, answer__in=[Answer.PENDING, Answer.APPROVED]
         )
         mine.update(answer=Answer.WITHDRAWN, closed_at=now)
-        _event(highlight, actor=by, action=Action.CONSENT_WITHDRAWN, before=before, note=reason)
-    _close_pending(highlight, now=now)
+        record_event(
+            highlight, actor=by, action=Action.CONSENT_WITHDRAWN, before=before, note=reason
+        )
+    close_pending(highlight, now=now)
     highlight.status = Status.WITHDRAWN
     highlight.withdrawn_at = highlight.updated_at = now
     highlight.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    _event(highlight, actor=by, action=Action.WITHDRAWN, before=before, note=reason)
+    record_event(highlight, actor=by, action=Action.WITHDRAWN, before=before, note=reason)
 
 
 def highlights_withdraw_for_win(*, win: Win, by: User, reason: str) -> int:
@@ -747,137 +409,23 @@ def highlights_withdraw_for_win(*, win: Win, by: User, reason: str) -> int:
     team), or a moderator hiding or deleting it; `reason` says why, as the
     caller knows it. The highlight event records both; a
     published story leaves its page (410), the feeds and its share image at
-    once. The people it named, once asked, and comms (who proposed it, or every
-    comms member when that person is gone) are told in the bell and by email
-    (`notify_story_withdrawn`), except `by`. No permission is checked here: the
-    caller has checked that `by` may delete or hide the win.
+    once. Each withdrawal is announced (`events.story_withdrawn`), so the people
+    it named, once asked, and comms are told. No permission is checked here:
+    the caller has checked that `by` may delete or hide the win.
 
     Call it inside the transaction of that change; returns how many were withdrawn.
     """
     by_author = by.pk == win.author_id
     withdrawn = 0
     for highlight in Highlight.objects.filter(win=win, status__in=Highlight.OPEN_STATUSES):
-        _locked(highlight)
+        locked(highlight)
         if not highlight.is_open:
             continue
         before = highlight.status
         named = highlight.people.filter(user=by).exists()
         _withdraw(highlight, by=by, named=named, reason=reason)
-        notify_story_withdrawn(
-            highlight=highlight,
-            recipients=_told_of_withdrawal(highlight, asked=before != Status.DRAFT),
-            by=by,
-            by_author=by_author,
+        events.story_withdrawn.send(
+            highlight=highlight, by=by, by_author=by_author, from_status=before
         )
         withdrawn += 1
     return withdrawn
-
-
-def _told_of_withdrawal(highlight: Highlight, *, asked: bool) -> list[User]:
-    """Who hears that `highlight` was taken down with its win: the people it names
-    once they were asked (a draft was never shown to them), and the comms person
-    who proposed it, or every active member of the Communications group when
-    that person is no longer comms staff."""
-    people = [person.user for person in highlight.people.select_related("user")] if asked else []
-    proposer = highlight.created_by
-    if is_comms(proposer):
-        comms = [proposer]
-    else:
-        comms = list(User.objects.filter(groups__name=COMMS_GROUP, is_active=True))
-    return list({person.pk: person for person in [*people, *comms]}.values())
-
-
-# --------------------------------------------------------------------------
-# Reminders and expiry (beat, hourly)
-# --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ConsentSweep:
-    reminded: int
-    expired: int
-
-
-def consents_remind_and_expire(
-    *,
-    now: datetime | None = None,
-    dry_run: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-) -> ConsentSweep:
-    """Remind once, halfway to expiry, the people who have not answered; expire
-    the requests past `expires_at` (expired means no: the highlight is declined).
-
-    Idempotent and safe beside itself: each request is locked and re-checked,
-    a reminder is stamped in `reminded_at` and its email recorded once
-    (`c<id>-reminder`). Returns how many were reminded and expired; with
-    `dry_run` nothing is written and the counts are of what would be.
-    `progress(done, total)` is told after each request looked at.
-    """
-    now = now or timezone.now()
-    expiring = list(
-        Consent.objects.filter(answer=Answer.PENDING, expires_at__lte=now).values_list(
-            "pk", flat=True
-        )
-    )
-    reminding = [
-        consent_id
-        for consent_id, asked_at, expires_at in Consent.objects.filter(
-            answer=Answer.PENDING, reminded_at__isnull=True, expires_at__gt=now
-        ).values_list("pk", "asked_at", "expires_at")
-        if asked_at + (expires_at - asked_at) / 2 <= now
-    ]
-    if dry_run:
-        return ConsentSweep(reminded=len(reminding), expired=len(expiring))
-    total = len(expiring) + len(reminding)
-    expired = reminded = 0
-    for done, consent_id in enumerate(expiring, start=1):
-        expired += _expire(consent_id=consent_id, now=now)
-        if progress:
-            progress(done, total)
-    for done, consent_id in enumerate(reminding, start=len(expiring) + 1):
-        reminded += _remind(consent_id=consent_id, now=now)
-        if progress:
-            progress(done, total)
-    return ConsentSweep(reminded=reminded, expired=expired)
-
-
-@transaction.atomic
-def _expire(*, consent_id: int, now: datetime) -> int:
-    consent = (
-        Consent.objects.select_for_update()
-        .filter(pk=consent_id, answer=Answer.PENDING, expires_at__lte=now)
-        .first()
-    )
-    if consent is None:
-        return 0
-    highlight = _locked(consent.highlight)
-    consent.answer, consent.closed_at = Answer.EXPIRED, now
-    consent.save(update_fields=["answer", "closed_at"])
-    notify_consent_answer(consent=consent)
-    _event(highlight, actor=None, action=Action.CONSENT_EXPIRED, before=highlight.status,
-           note=consent.public_name)  # fmt: skip
-    if highlight.status == Status.AWAITING:
-        _close_pending(highlight, now=now)
-        highlight.status = Status.DECLINED
-        highlight.updated_at = now
-        highlight.save(update_fields=["status", "updated_at"])
-        _event(highlight, actor=None, action=Action.DECLINED, before=Status.AWAITING,
-               note=_("Nobody answered in time."))  # fmt: skip
-    return 1
-
-
-@transaction.atomic
-def _remind(*, consent_id: int, now: datetime) -> int:
-    consent = (
-        Consent.objects.select_for_update(of=("self",))
-        .select_related("highlight__win", "person", "asked_by")
-        .filter(pk=consent_id, answer=Answer.PENDING, reminded_at__isnull=True)
-        .first()
-    )
-    if consent is None:
-        return 0
-    consent.reminded_at = now
-    consent.save(update_fields=["reminded_at"])
-    highlight = consent.highlight
-    _event(highlight, actor=None, action=Action.CONSENT_REMINDED, before=highlight.status,
-           note=consent.public_name)  # fmt: skip
-    notify_consent(consent=consent, reminder=True)
-    return 1

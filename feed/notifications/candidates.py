@@ -42,13 +42,13 @@ from django.utils import timezone
 
 from accounts.models import Cadence, EmailPreference, User
 from feed.highlights.curation import weekly_candidates
-from feed.media import Thumbnail, win_thumbnail
 from feed.notifications.delivery import email_record, emails_enqueue
 from feed.notifications.digests import Skipped
 from feed.notifications.models import Email
 from feed.notifications.periods import Period, period_from_key, previous_week, weekly_due
 from feed.notifications.services import cadence_for
 from feed.wins.access import comms_people, is_comms
+from feed.wins.media import Thumbnail, win_thumbnail
 from feed.wins.models import Win
 from feed.wins.text import excerpt
 from wins_net.links import absolute_url

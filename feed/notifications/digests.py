@@ -45,10 +45,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Cadence, EmailPreference, User
-from feed.media import Thumbnail, win_thumbnail
 from feed.notifications.delivery import email_record, emails_enqueue
 from feed.notifications.models import Email
 from feed.notifications.periods import Period, period_from_key, previous_week, weekly_due
+from feed.wins.media import Thumbnail, win_thumbnail
 from feed.wins.models import Credit, Win
 from feed.wins.text import excerpt
 from wins_net.links import absolute_url

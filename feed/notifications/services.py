@@ -25,7 +25,7 @@ from accounts.models import Cadence, EmailPreference, NotificationKind, User
 from feed.highlights.models import Consent, Highlight
 from feed.notifications.delivery import email_record
 from feed.notifications.models import Email, Notification
-from feed.wins.access import is_comms
+from feed.wins.access import COMMS_GROUP, is_comms
 from feed.wins.models import Comment, Reaction, Win
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -427,11 +427,12 @@ def notify_consent_answer(*, consent: Consent) -> Notification | None:
 
 @transaction.atomic
 def notify_story_withdrawn(
-    *, highlight: Highlight, recipients: Iterable[User], by: User, by_author: bool
+    *, highlight: Highlight, by: User, by_author: bool, asked: bool
 ) -> list[Notification]:
-    """Tell `recipients` (the people a highlight names and comms) that it was taken
-    down with its win: a line in the bell and, at their chosen cadence (at once
-    by default), an email recorded once per person and highlight (`w<id>`).
+    """Tell who followed `highlight` that it was taken down with its win: a line in
+    the bell and, at their chosen cadence (at once by default), an email
+    recorded once per person and highlight (`w<id>`). Who is told is
+    `_told_of_withdrawal` (the people it names only when they were `asked`).
 
     The line is about the highlight, not the win, which may be deleted or hidden
     from them; it names the author (`actor`) when they took the win back
@@ -443,7 +444,7 @@ def notify_story_withdrawn(
         return []
     told = []
     actor = by if by_author else None
-    for recipient in recipients:
+    for recipient in _told_of_withdrawal(highlight, asked=asked):
         if not recipient.is_active or recipient.pk == by.pk:
             continue
         notification = Notification.objects.create(
@@ -457,3 +458,17 @@ def notify_story_withdrawn(
         _email_if_immediate(notification, period=f"w{highlight.pk}")
         told.append(notification)
     return told
+
+
+def _told_of_withdrawal(highlight: Highlight, *, asked: bool) -> list[User]:
+    """Who hears that `highlight` was taken down with its win: the people it names
+    once they were asked (a draft was never shown to them), and the comms person
+    who proposed it, or every active member of the Communications group when
+    that person is no longer comms staff."""
+    people = [person.user for person in highlight.people.select_related("user")] if asked else []
+    proposer = highlight.created_by
+    if is_comms(proposer):
+        comms = [proposer]
+    else:
+        comms = list(User.objects.filter(groups__name=COMMS_GROUP, is_active=True))
+    return list({person.pk: person for person in [*people, *comms]}.values())

@@ -2,8 +2,9 @@
 The people a highlight names answer for themselves: the consent page, and
 withdrawing from it or from a win's page.
 
-Each view only turns the request into a call to `feed.highlights.services`; what may be
-done, by whom and when is decided there, and its refusals are shown as messages.
+Each view only turns the request into a call to `feed.highlights.consents` or
+`feed.highlights.services`; what may be done, by whom and when is decided there,
+and its refusals are shown as messages.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from feed.highlights.consent_selectors import (
     consent_win,
     open_highlight_for,
 )
+from feed.highlights.consents import consent_answer
 from feed.highlights.models import CONSENT_MESSAGE_MAX_LENGTH, Consent, Highlight
-from feed.highlights.services import consent_answer, highlight_withdraw
+from feed.highlights.services import highlight_withdraw
 from feed.wins.access import access_consent, access_win
 
 APPROVE, DECLINE = "approve", "decline"

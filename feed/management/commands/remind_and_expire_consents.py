@@ -1,7 +1,7 @@
 """
 `manage.py remind_and_expire_consents [--dry-run]`: consent reminders and expiry, now.
 
-The same `feed.highlights.services.consents_remind_and_expire` that beat runs every
+The same `feed.highlights.consents.consents_remind_and_expire` that beat runs every
 hour: a request for consent to publish a highlight still unanswered halfway to
 its expiry (`CONSENT_EXPIRY_DAYS`) gets one reminder (a notification and an
 email), and one past its expiry expires, which means no: the highlight is
@@ -16,7 +16,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from feed.highlights.services import consents_remind_and_expire
+from feed.highlights.consents import consents_remind_and_expire
 from wins_net.progress import Progress
 
 

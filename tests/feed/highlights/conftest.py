@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.wins.models import Credit
 from tests.factories import UserFactory, WinFactory, comms_user
 
@@ -38,7 +39,7 @@ def draft(win, comms):
 
 @pytest.fixture
 def awaiting(draft, comms):
-    highlights.consent_request(highlight=draft, by=comms)
+    consent_request(highlight=draft, by=comms)
     return draft
 
 
@@ -49,7 +50,7 @@ def consent_of(highlight, person):
 @pytest.fixture
 def approved(awaiting, author, credited):
     for person in (author, credited):
-        highlights.consent_answer(consent=consent_of(awaiting, person), person=person, approve=True)
+        consent_answer(consent=consent_of(awaiting, person), person=person, approve=True)
     awaiting.refresh_from_db()
     return awaiting
 

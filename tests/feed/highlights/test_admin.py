@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.highlights.models import Highlight, HighlightEvent
 from tests.factories import UserFactory, WinFactory
 
@@ -286,7 +287,7 @@ def test_withdrawn_and_declined_are_read_only(comms_client, awaiting, author, en
         highlights.highlight_withdraw(highlight=awaiting, by=author)
     else:
         consent = awaiting.consents.get(person=author, answer="pending")
-        highlights.consent_answer(consent=consent, person=author, approve=False)
+        consent_answer(consent=consent, person=author, approve=False)
     page = comms_client.get(change_url(awaiting))
     assert page.status_code == 200
     assert 'name="_save"' not in page.text
@@ -368,7 +369,7 @@ def test_the_list_runs_the_same_queries_for_few_and_many(
     def add(count: int) -> None:
         for _ in range(count):
             highlight = highlights.highlight_propose(win=WinFactory(), by=comms)
-            highlights.consent_request(highlight=highlight, by=comms)
+            consent_request(highlight=highlight, by=comms)
 
     add(2)
     few = _list_queries(comms_client)
@@ -483,7 +484,7 @@ def test_the_list_consent_summary_follows_the_status(comms_client, awaiting, aut
         highlights.highlight_withdraw(highlight=awaiting, by=author)
     else:
         consent = awaiting.consents.get(person=author, answer="pending")
-        highlights.consent_answer(consent=consent, person=author, approve=False)
+        consent_answer(consent=consent, person=author, approve=False)
     page = comms_client.get(reverse("admin:feed_highlight_changelist")).text
     assert "Approved by" not in page
     summary = page.split('class="field-consent_summary">')[1].split("</td>")[0]
@@ -564,7 +565,7 @@ def test_each_page_offers_the_steps_that_make_sense(comms_client, draft, comms):
     assert step_url(draft, "withdraw") in html
     assert step_url(draft, "publish") not in html
 
-    highlights.consent_request(highlight=draft, by=comms)
+    consent_request(highlight=draft, by=comms)
     html = comms_client.get(change_url(draft)).content.decode()
     assert step_url(draft, "ask") not in html
     assert step_url(draft, "publish") not in html
@@ -587,7 +588,7 @@ def test_steps_from_the_page_go_through_the_services(comms_client, draft, author
     assert any("Only an approved highlight can be published" in m for m in shown)
 
     for person in (author, credited):
-        highlights.consent_answer(
+        consent_answer(
             consent=draft.consents.get(person=person, answer="pending"), person=person, approve=True
         )
     comms_client.post(step_url(draft, "publish"))

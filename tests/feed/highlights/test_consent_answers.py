@@ -1,6 +1,6 @@
 """Comms are told what became of their consent requests: approved, declined, or no answer.
 
-`feed.highlights.services.consent_answer` and the expiry sweep call
+`feed.highlights.consents.consent_answer` and the expiry sweep call
 `feed.notifications.services.notify_consent_answer` in their own transaction: the comms
 person who asked gets a line in the bell, leading to the highlight in the admin
 area, and an email at their chosen cadence (at once by default), with the
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Cadence, NotificationKind
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request, consents_remind_and_expire
 from feed.notifications.models import Email, Notification
 from feed.notifications.services import notifications_muted, preference_set
 from feed.wins.access import COMMS_GROUP
@@ -49,7 +50,7 @@ def bell_of(client, person) -> str:
 def answer(highlight, person, *, approve: bool, message: str = "", capture):
     """`person` answers their request, with the emails it makes due sent by the worker."""
     with capture(execute=True):
-        return highlights.consent_answer(
+        return consent_answer(
             consent=consent_of(highlight, person), person=person, approve=approve, message=message
         )
 
@@ -149,7 +150,7 @@ def test_a_request_nobody_answered_in_time_tells_the_asker(
     mail.outbox.clear()
     later = timezone.now() + timedelta(days=settings.CONSENT_EXPIRY_DAYS, hours=1)
     with django_capture_on_commit_callbacks(execute=True):
-        sweep = highlights.consents_remind_and_expire(now=later)
+        sweep = consents_remind_and_expire(now=later)
     assert sweep.expired == 1  # the first expiry declines the highlight: the rest are closed
 
     (line,) = answers_to(comms)
@@ -165,7 +166,7 @@ def test_a_request_nobody_answered_in_time_tells_the_asker(
 
     # The sweep again: nothing more.
     with django_capture_on_commit_callbacks(execute=True):
-        highlights.consents_remind_and_expire(now=later)
+        consents_remind_and_expire(now=later)
     assert len(answers_to(comms)) == 1
     assert len(mail_to(comms)) == 1
 
@@ -188,7 +189,7 @@ def test_answers_can_wait_for_the_daily_summary(awaiting, comms, author):
     from feed.notifications.periods import previous_day
 
     preference_set(user=comms, kind=NotificationKind.CONSENT_ANSWER, cadence=Cadence.DAILY)
-    highlights.consent_answer(
+    consent_answer(
         consent=consent_of(awaiting, author), person=author, approve=False, message="Not now"
     )
     assert not Email.objects.filter(kind=Email.Kind.CONSENT_ANSWER).exists()
@@ -241,7 +242,7 @@ def test_an_email_recorded_before_the_asker_left_comms_is_not_sent(awaiting, com
     """It leads to the admin area, where they no longer go."""
     from feed.notifications.emails import message_build
 
-    highlights.consent_answer(consent=consent_of(awaiting, author), person=author, approve=True)
+    consent_answer(consent=consent_of(awaiting, author), person=author, approve=True)
     email = Email.objects.get(recipient=comms, kind=Email.Kind.CONSENT_ANSWER)
     assert message_build(email=email) is not None
     comms.groups.remove(Group.objects.get(name=COMMS_GROUP))
@@ -253,8 +254,8 @@ def test_an_email_recorded_before_the_asker_left_comms_is_not_sent(awaiting, com
 def test_comms_answering_their_own_request_are_not_told(comms):
     win = WinFactory(author=comms, body="Our own story")
     highlight = highlights.highlight_propose(win=win, by=comms)
-    highlights.consent_request(highlight=highlight, by=comms)
-    highlights.consent_answer(consent=consent_of(highlight, comms), person=comms, approve=True)
+    consent_request(highlight=highlight, by=comms)
+    consent_answer(consent=consent_of(highlight, comms), person=comms, approve=True)
 
     assert answers_to(comms) == []
 
@@ -262,8 +263,8 @@ def test_comms_answering_their_own_request_are_not_told(comms):
 def test_muted_history_tells_nobody(awaiting, comms, author):
     """The demo data answers requests while muted: no line, no email."""
     with notifications_muted():
-        highlights.consent_answer(consent=consent_of(awaiting, author), person=author, approve=True)
-        highlights.consents_remind_and_expire(
+        consent_answer(consent=consent_of(awaiting, author), person=author, approve=True)
+        consents_remind_and_expire(
             now=timezone.now() + timedelta(days=settings.CONSENT_EXPIRY_DAYS, hours=1)
         )
     assert answers_to(comms) == []
@@ -280,7 +281,7 @@ def test_the_line_is_written_with_the_answer_or_not_at_all(awaiting, comms, auth
     monkeypatch.setattr(notifications, "email_record", broken)
     consent = consent_of(awaiting, author)
     with pytest.raises(RuntimeError):
-        highlights.consent_answer(consent=consent, person=author, approve=True)
+        consent_answer(consent=consent, person=author, approve=True)
     consent.refresh_from_db()
     assert consent.answer == "pending"
     assert answers_to(comms) == []

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from feed.highlights import services as highlights
 from feed.highlights.consent_selectors import open_highlight_for
+from feed.highlights.consents import consent_request, consents_remind_and_expire
 from feed.highlights.models import Consent, Highlight
 from feed.notifications.emails import message_build
 from feed.notifications.models import Email, Notification
@@ -156,7 +157,7 @@ def test_a_request_past_its_date_is_read_only_before_the_sweep(client, awaiting,
 
 def test_an_expired_request_is_read_only(client, awaiting, author):
     consent = consent_of(awaiting, author)
-    highlights.consents_remind_and_expire(now=consent.expires_at + timedelta(minutes=1))
+    consents_remind_and_expire(now=consent.expires_at + timedelta(minutes=1))
     consent.refresh_from_db()
     assert consent.answer in {Consent.Answer.EXPIRED, Consent.Answer.SUPERSEDED}
     client.force_login(author)
@@ -226,7 +227,7 @@ def test_open_highlight_for_costs_two_queries(awaiting, author, credited):
 
 
 def test_the_consent_email_links_to_the_consent_page(draft, comms, author, settings):
-    highlights.consent_request(highlight=draft, by=comms)
+    consent_request(highlight=draft, by=comms)
     consent = consent_of(draft, author)
     message = message_build(email=Email.objects.get(recipient=author, kind="consent"))
     assert settings.SITE_URL + _url(consent) in message.body
@@ -235,7 +236,7 @@ def test_the_consent_email_links_to_the_consent_page(draft, comms, author, setti
 
 
 def test_the_bell_links_to_the_consent_page(draft, comms, credited):
-    highlights.consent_request(highlight=draft, by=comms)
+    consent_request(highlight=draft, by=comms)
     page = notification_page(user=credited)
     [line] = [n for n in page.notifications if n.kind == "consent"]
     assert line.url == _url(consent_of(draft, credited))

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.highlights.dashboard import dashboard_data, month_range
 from feed.wins.models import Credit
 from tests.factories import TeamFactory, UserFactory, WinFactory, comms_user
@@ -24,9 +25,9 @@ URL = "/admin/dashboard/"
 
 
 def _ask_and_answer(highlight, *, comms, approve=True):
-    highlights.consent_request(highlight=highlight, by=comms)
+    consent_request(highlight=highlight, by=comms)
     for consent in highlight.consents.filter(answer="pending"):
-        highlights.consent_answer(consent=consent, person=consent.person, approve=approve)
+        consent_answer(consent=consent, person=consent.person, approve=approve)
     highlight.refresh_from_db()
     return highlight
 

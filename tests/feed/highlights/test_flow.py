@@ -11,8 +11,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request, consents_remind_and_expire
 from feed.highlights.models import Consent, Highlight, HighlightEvent
 from feed.highlights.selectors import highlight_public, published_highlights
+from feed.highlights.snapshots import consent_fingerprint, consent_snapshot
 from feed.notifications.models import Email, Notification
 from feed.wins.models import Win
 from feed.wins.services import win_delete, win_update
@@ -47,7 +49,7 @@ def test_propose_starts_from_the_win(draft, win, author, credited, comms):
 
 def test_full_flow_propose_ask_approve_publish_withdraw(draft, comms, author, credited):
     """Each step is a transition with its event; withdrawal takes it off the public at once."""
-    consents = highlights.consent_request(highlight=draft, by=comms)
+    consents = consent_request(highlight=draft, by=comms)
     assert draft.status == "awaiting"
     assert {c.person for c in consents} == {author, credited}
     consent = consent_of(draft, author)
@@ -56,13 +58,13 @@ def test_full_flow_propose_ask_approve_publish_withdraw(draft, comms, author, cr
     assert consent.public_name == "Ana García, Customer Care"
     assert consent.asked_by == comms
     assert consent.expires_at - consent.asked_at == timedelta(days=14)
-    assert consent.fingerprint == highlights.consent_fingerprint(
-        highlights.consent_snapshot(highlight=draft, public_name=consent.public_name)
+    assert consent.fingerprint == consent_fingerprint(
+        consent_snapshot(highlight=draft, public_name=consent.public_name)
     )
-    highlights.consent_answer(consent=consent, person=author, approve=True, message="¡Claro!")
+    consent_answer(consent=consent, person=author, approve=True, message="¡Claro!")
     draft.refresh_from_db()
     assert draft.status == "awaiting"  # the credited person has not answered yet
-    highlights.consent_answer(consent=consent_of(draft, credited), person=credited, approve=True)
+    consent_answer(consent=consent_of(draft, credited), person=credited, approve=True)
     draft.refresh_from_db()
     assert draft.status == "approved"
     assert highlight_public(draft.slug) is None
@@ -96,7 +98,7 @@ def test_full_flow_propose_ask_approve_publish_withdraw(draft, comms, author, cr
 
 
 def test_one_decline_declines(awaiting, author, credited):
-    highlights.consent_answer(
+    consent_answer(
         consent=consent_of(awaiting, credited), person=credited, approve=False, message="No"
     )
     awaiting.refresh_from_db()
@@ -131,7 +133,7 @@ def test_edit_of_one_name_asks_only_that_person(approved, comms, author, credite
     assert approved.status == "awaiting"
     assert Consent.objects.get(highlight=approved, person=author, answer="approved")
     assert consent_of(approved, credited).public_name == "Luis P."
-    highlights.consent_answer(consent=consent_of(approved, credited), person=credited, approve=True)
+    consent_answer(consent=consent_of(approved, credited), person=credited, approve=True)
     approved.refresh_from_db()
     assert approved.status == "approved"
 
@@ -150,7 +152,7 @@ def test_fingerprint_mismatch_is_refused(awaiting, author):
     """A request whose content no longer matches cannot be approved."""
     Highlight.objects.filter(pk=awaiting.pk).update(text="Changed behind the service's back")
     with pytest.raises(ValidationError, match="changed since you were asked"):
-        highlights.consent_answer(consent=consent_of(awaiting, author), person=author, approve=True)
+        consent_answer(consent=consent_of(awaiting, author), person=author, approve=True)
 
 
 def test_publish_refuses_when_content_drifted(approved, comms):
@@ -172,7 +174,7 @@ def test_nonsense_transitions_are_refused(request, comms, step, state, message):
     fixture = {"awaiting": "awaiting", "draft": "draft", "withdrawn": "published"}[state]
     highlight = request.getfixturevalue(fixture)
     if step == "ask":
-        call = lambda: highlights.consent_request(highlight=highlight, by=comms)  # noqa: E731
+        call = lambda: consent_request(highlight=highlight, by=comms)  # noqa: E731
     elif step == "publish":
         call = lambda: highlights.highlight_publish(highlight=highlight, by=comms)  # noqa: E731
     else:
@@ -186,9 +188,9 @@ def test_nonsense_transitions_are_refused(request, comms, step, state, message):
 
 def test_answering_twice_is_refused(awaiting, author):
     consent = consent_of(awaiting, author)
-    highlights.consent_answer(consent=consent, person=author, approve=True)
+    consent_answer(consent=consent, person=author, approve=True)
     with pytest.raises(ValidationError, match="already answered"):
-        highlights.consent_answer(consent=consent, person=author, approve=False)
+        consent_answer(consent=consent, person=author, approve=False)
 
 
 def test_team_only_and_hidden_wins_cannot_be_proposed(comms, author):
@@ -233,11 +235,11 @@ def test_reminder_once_then_expiry_declines(awaiting, author, credited, settings
     """Halfway: one reminder (notification and email); at expiry: expired means no."""
     asked = consent_of(awaiting, author).asked_at
     before = Notification.objects.filter(kind="consent").count()
-    early = highlights.consents_remind_and_expire(now=asked + timedelta(days=6))
+    early = consents_remind_and_expire(now=asked + timedelta(days=6))
     assert (early.reminded, early.expired) == (0, 0)
-    half = highlights.consents_remind_and_expire(now=asked + timedelta(days=7, minutes=1))
+    half = consents_remind_and_expire(now=asked + timedelta(days=7, minutes=1))
     assert (half.reminded, half.expired) == (2, 0)
-    again = highlights.consents_remind_and_expire(now=asked + timedelta(days=8))
+    again = consents_remind_and_expire(now=asked + timedelta(days=8))
     assert (again.reminded, again.expired) == (0, 0)
     assert Notification.objects.filter(kind="consent").count() == before + 2
     assert {e.period for e in author.emails.all()} == {
@@ -245,14 +247,14 @@ def test_reminder_once_then_expiry_declines(awaiting, author, credited, settings
         f"c{consent_of(awaiting, author).pk}-reminder",
     }
 
-    late = highlights.consents_remind_and_expire(now=asked + timedelta(days=14, seconds=1))
+    late = consents_remind_and_expire(now=asked + timedelta(days=14, seconds=1))
     assert late.expired == 1  # the first expiry declines; the other request is closed
     awaiting.refresh_from_db()
     assert awaiting.status == "declined"
     assert set(awaiting.consents.values_list("answer", flat=True)) == {"expired", "superseded"}
     assert actions(awaiting)[-1] == ("declined", "awaiting", "declined")
     assert awaiting.events.filter(action="declined").get().actor is None
-    repeat = highlights.consents_remind_and_expire(now=asked + timedelta(days=20))
+    repeat = consents_remind_and_expire(now=asked + timedelta(days=20))
     assert (repeat.reminded, repeat.expired) == (0, 0)
 
 
@@ -262,12 +264,12 @@ def test_expired_request_cannot_be_answered(awaiting, author, settings):
         asked_at=timezone.now() - timedelta(days=15),
     )
     with pytest.raises(ValidationError, match="expired"):
-        highlights.consent_answer(consent=consent_of(awaiting, author), person=author, approve=True)
+        consent_answer(consent=consent_of(awaiting, author), person=author, approve=True)
 
 
 def test_expiry_days_come_from_settings(draft, comms, settings):
     settings.CONSENT_EXPIRY_DAYS = 3
-    consent = highlights.consent_request(highlight=draft, by=comms)[0]
+    consent = consent_request(highlight=draft, by=comms)[0]
     assert consent.expires_at - consent.asked_at == timedelta(days=3)
 
 

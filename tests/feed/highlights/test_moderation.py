@@ -24,6 +24,7 @@ from PIL import Image
 
 from accounts.models import NotificationKind
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.highlights.models import Highlight, HighlightEvent
 from feed.notifications.models import Notification
 from feed.wins import services
@@ -46,11 +47,9 @@ def text_of(markup: str) -> str:
 
 
 def publish(highlight: Highlight, *, by, people) -> Highlight:
-    highlights.consent_request(highlight=highlight, by=by)
+    consent_request(highlight=highlight, by=by)
     for person in people:
-        highlights.consent_answer(
-            consent=consent_of(highlight, person), person=person, approve=True
-        )
+        consent_answer(consent=consent_of(highlight, person), person=person, approve=True)
     highlight.refresh_from_db()
     return highlights.highlight_publish(highlight=highlight, by=by)
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.highlights.models import HighlightPerson
 from feed.highlights.names import people_unasked
 from feed.wins.models import Credit
@@ -81,7 +82,7 @@ def test_handles_of_people_not_asked_are_flagged(naming, marta, pedro):
 
 def test_consent_is_not_asked_while_the_text_names_someone_not_asked(naming, comms):
     with pytest.raises(ValidationError) as refused:
-        highlights.consent_request(highlight=naming, by=comms)
+        consent_request(highlight=naming, by=comms)
 
     said = " ".join(refused.value.messages)
     assert "not asked: Marta Ruiz (@marta.ruiz)" in said
@@ -123,7 +124,7 @@ def test_finding_them_costs_two_queries(naming, django_assert_num_queries):
 def test_taking_them_out_lets_consent_be_asked(naming, comms):
     rewrite(naming, by=comms, text="Closed 100 tickets in a day.\nThanks Luis Pérez!")
 
-    highlights.consent_request(highlight=naming, by=comms)
+    consent_request(highlight=naming, by=comms)
 
     assert naming.status == "awaiting"
     assert naming.consents.count() == 2
@@ -138,17 +139,17 @@ def test_adding_them_asks_them_too(client, naming, comms, author, credited, mart
     ]
     assert naming.events.last().note.endswith("Marta Ruiz, Customer Care")
     with pytest.raises(ValidationError, match="Pedro Gil"):
-        highlights.consent_request(highlight=naming, by=comms)
+        consent_request(highlight=naming, by=comms)
 
     rewrite(naming, by=comms, text=naming.text.replace(" and @pedro.gil", ""))
-    highlights.consent_request(highlight=naming, by=comms)
+    consent_request(highlight=naming, by=comms)
     assert set(naming.consents.values_list("person", flat=True)) == {
         author.pk,
         credited.pk,
         marta.pk,
     }
     for person in (author, credited, marta):
-        highlights.consent_answer(consent=consent_of(naming, person), person=person, approve=True)
+        consent_answer(consent=consent_of(naming, person), person=person, approve=True)
     naming.refresh_from_db()
     highlights.highlight_publish(highlight=naming, by=comms)
     page = client.get(reverse("highlights:detail", kwargs={"slug": naming.slug}))
@@ -192,9 +193,9 @@ def test_an_edit_after_consent_cannot_name_someone_not_asked(awaiting, comms, ma
 def test_publish_refuses_a_text_naming_someone_never_asked(draft, comms, author, credited):
     """Sara joined after consent was asked: the text names her, and she was never asked."""
     rewrite(draft, by=comms, text="We closed 100 tickets, with help from Sara Núñez.")
-    highlights.consent_request(highlight=draft, by=comms)
+    consent_request(highlight=draft, by=comms)
     for person in (author, credited):
-        highlights.consent_answer(consent=consent_of(draft, person), person=person, approve=True)
+        consent_answer(consent=consent_of(draft, person), person=person, approve=True)
     draft.refresh_from_db()
     UserFactory(name="Sara Núñez", email="sara@example.com")
 

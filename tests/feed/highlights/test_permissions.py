@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer
 from feed.wins import access
 from tests.factories import UserFactory, comms_user
 
@@ -63,9 +64,7 @@ def run(action, actor, *, request):
     if action == "consent":
         awaiting = request.getfixturevalue("awaiting")
         author = request.getfixturevalue("author")
-        return highlights.consent_answer(
-            consent=consent_of(awaiting, author), person=actor, approve=True
-        )
+        return consent_answer(consent=consent_of(awaiting, author), person=actor, approve=True)
     if action == "publish":
         approved = request.getfixturevalue("approved")
         return highlights.highlight_publish(highlight=approved, by=actor)
@@ -88,26 +87,20 @@ def test_superuser_curates_but_cannot_consent_for_others(awaiting, author):
     superuser = UserFactory(is_staff=True, is_superuser=True)
     assert access.is_comms(superuser)
     with pytest.raises(PermissionDenied):
-        highlights.consent_answer(
-            consent=consent_of(awaiting, author), person=superuser, approve=True
-        )
+        consent_answer(consent=consent_of(awaiting, author), person=superuser, approve=True)
     assert consent_of(awaiting, author).answer == "pending"
 
 
 def test_credited_person_consents_only_for_themself(awaiting, author, credited):
     with pytest.raises(PermissionDenied):
-        highlights.consent_answer(
-            consent=consent_of(awaiting, author), person=credited, approve=True
-        )
+        consent_answer(consent=consent_of(awaiting, author), person=credited, approve=True)
     mine = consent_of(awaiting, credited)
-    assert highlights.consent_answer(consent=mine, person=credited, approve=True).answer == (
-        "approved"
-    )
+    assert consent_answer(consent=mine, person=credited, approve=True).answer == ("approved")
 
 
 def test_comms_cannot_consent_even_when_named_elsewhere(awaiting, comms, author):
     with pytest.raises(PermissionDenied):
-        highlights.consent_answer(consent=consent_of(awaiting, author), person=comms, approve=False)
+        consent_answer(consent=consent_of(awaiting, author), person=comms, approve=False)
 
 
 def test_staff_outside_the_group_is_not_comms(db):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.wins.models import Credit
 from tests.factories import CommentFactory, WinFactory
 from wins_net.images import encode
@@ -34,11 +35,9 @@ def share_url(highlight):
 
 
 def publish(highlight, *, by, people):
-    highlights.consent_request(highlight=highlight, by=by)
+    consent_request(highlight=highlight, by=by)
     for person in people:
-        highlights.consent_answer(
-            consent=consent_of(highlight, person), person=person, approve=True
-        )
+        consent_answer(consent=consent_of(highlight, person), person=person, approve=True)
     highlight.refresh_from_db()
     return highlights.highlight_publish(highlight=highlight, by=by)
 
@@ -121,7 +120,7 @@ def test_withdrawn_is_410_and_leaves_every_feed(client, published, comms):
 def test_declined_before_publication_is_404(client, awaiting, credited):
     """Never public, so a 404 like any unknown address: a 410 would tell that a
     story with that title was prepared."""
-    highlights.consent_answer(
+    consent_answer(
         consent=consent_of(awaiting, credited), person=credited, approve=False, message="No"
     )
     assert client.get(detail_url(awaiting)).status_code == 404

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.highlights.models import HighlightSlug
 from feed.wins.models import Credit
 from tests.factories import WinFactory
@@ -33,9 +34,7 @@ def retitle(highlight, *, by, title: str):
 
 def approve_and_publish(highlight, *, by, people):
     for person in people:
-        highlights.consent_answer(
-            consent=consent_of(highlight, person), person=person, approve=True
-        )
+        consent_answer(consent=consent_of(highlight, person), person=person, approve=True)
     highlight.refresh_from_db()
     return highlights.highlight_publish(highlight=highlight, by=by)
 
@@ -130,7 +129,7 @@ def test_a_past_address_is_never_given_to_another_story(client, published, comms
     )
     assert other.title == title
     assert other.slug == f"{old}-2"
-    highlights.consent_request(highlight=other, by=comms)
+    consent_request(highlight=other, by=comms)
     approve_and_publish(other, by=comms, people=[author])
     assert other.slug == f"{old}-2"
     assert client.get(page(old))["Location"].endswith(page(published.slug))
@@ -164,10 +163,8 @@ def test_an_address_that_never_went_public_is_404(client, comms, author, credite
     win = WinFactory(author=author, body="Another record\nwith @luis")
     Credit.objects.create(win=win, user=credited)
     declined = highlights.highlight_propose(win=win, by=comms)
-    highlights.consent_request(highlight=declined, by=comms)
-    highlights.consent_answer(
-        consent=consent_of(declined, credited), person=credited, approve=False
-    )
+    consent_request(highlight=declined, by=comms)
+    consent_answer(consent=consent_of(declined, credited), person=credited, approve=False)
     declined.refresh_from_db()
     assert declined.status == "declined"
     assert client.get(page(declined.slug)).status_code == 404

@@ -16,7 +16,6 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import NoReverseMatch, reverse
 
-from feed.media import media_access
 from feed.wins import services
 from feed.wins.models import Comment, Credit, Win
 from feed.wins.search import win_search_vector_update
@@ -27,6 +26,7 @@ from tests.factories import (
     comms_user,
     moderator_user,
 )
+from wins_net.media import media_access
 
 pytestmark = pytest.mark.django_db
 

@@ -3,26 +3,26 @@ Uploaded files (MEDIA_ROOT), served by the app with the same rules as the pages.
 
 WhiteNoise serves static files only, and `django.conf.urls.static` only in
 DEBUG, so without this view every photo, avatar and public highlight image
-404s in production. Each file is served only to who may see what it belongs to:
+404s in production. Each file is served only to who may see what it belongs
+to, and who that is depends on the folder: each domain registers the rule of
+its folders here (`media_folder`), from the module its app's `ready()` imports
+(`feed/wins/media.py`: `wins/` and `avatars/`; `feed/highlights/media.py`:
+`highlights/`). This module knows no app: it matches names, dispatches to the
+folder's rule, signs the addresses of images put in emails, and serves.
 
-- `highlights/…`: to anyone while a published highlight shows it (publicly
-  cacheable for a short time, as it may be withdrawn), to communications staff
-  for curating, and to a person asked for consent while that highlight is open;
-- `wins/…`: to signed-in people who can see a win with that photo or thumbnail
-  (`Win.objects.visible_to`), so team-only photos stay in the team;
-- `avatars/…`: to signed-in people, while someone has that avatar;
-- a win's photo the app put in an email (the digest's and comms' thumbnails):
-  to whoever has the address `media_email_url` made (a mail client sends no
-  session). It carries a signature of the name, the recipient and the time,
-  and works for EMAIL_IMAGE_LINK_DAYS; each request checks again that the
-  file still belongs to a win that is not hidden and that the recipient may
-  still see, so a win hidden, deleted or narrowed to a team since the email
-  was sent stops showing in it too.
+- A rule answers `MediaAccess.PUBLIC` (to anyone, publicly cacheable for a
+  short time), `PRIVATE` (to this signed-in person) or None.
+- A win's photo the app put in an email (the digest's and comms' thumbnails)
+  goes to whoever has the address `media_email_url` made (a mail client sends
+  no session). It carries a signature of the name, the recipient and the time,
+  and works for EMAIL_IMAGE_LINK_DAYS; each request asks the folder's email
+  rule again whether the recipient may still see the file, so a win hidden,
+  deleted or narrowed to a team since the email was sent stops showing in it too.
 
-Anything else (another folder, a name that could leave MEDIA_ROOT, a file no
-row points to, a missing file) is a 404, the same as "forbidden": a URL never
-tells whether a file exists. Names are random and never change content, so
-private files are cached by the browser for a year.
+Anything else (a folder without a rule, a name that could leave MEDIA_ROOT, a
+file no row points to, a missing file) is a 404, the same as "forbidden": a URL
+never tells whether a file exists. Names are random and never change content,
+so private files are cached by the browser for a year.
 
 The files are read through `default_storage`, so this works for any storage;
 with SERVE_MEDIA=false a web server or CDN serves MEDIA_URL instead.
@@ -32,26 +32,21 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.signing import BadSignature, TimestampSigner
-from django.db.models import Q
+from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import URLPattern, re_path
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
-
-from accounts.models import User
-from feed.highlights.models import Consent, Highlight
-from feed.highlights.selectors import PUBLIC, highlights_for_staff
-from feed.wins.access import is_comms
-from feed.wins.models import Win
-from wins_net.links import absolute_url
 
 # Only images are ever stored (see wins_net.images and feed.wins.photos): the type comes
 # from the extension, never from the bytes.
@@ -62,10 +57,11 @@ CONTENT_TYPES = {
     "png": "image/png",
     "gif": "image/gif",
 }
-# Folders, then a file name of letters, digits, "-" and "_" with one of the
+# A folder, then a file name of letters, digits, "-" and "_" with one of the
 # extensions above: no "..", no absolute path, no backslash, no encoded bytes.
+# Only folders with a rule (`media_folder`) are ever served.
 NAME_RE = re.compile(
-    r"^(?P<folder>wins|avatars|highlights)/(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-]+"
+    r"^(?P<folder>[A-Za-z0-9_-]+)/(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-]+"
     r"\.(?P<extension>" + "|".join(CONTENT_TYPES) + r")$"
 )
 # A private file's name never changes content: a new photo gets a new name.
@@ -89,48 +85,74 @@ EMAIL_SIGNATURE_PARAM = "s"
 _email_signer = TimestampSigner(salt="wins.media.email.recipient", sep=".")
 # A mail client keeps an email's image only briefly: each new request checks again.
 EMAIL_CACHE_CONTROL = "private, max-age=3600"
-# Thumbnails in emails, in CSS pixels: small beside the text on a phone.
-THUMBNAIL_WIDTH = 120
 
 
-def media_email_url(name: str, *, recipient: User) -> str:
-    """The address (path) of the stored win photo `name` for an email to
-    `recipient`: it works without signing in, since mail clients send no
-    session, only for this name, for EMAIL_IMAGE_LINK_DAYS, and only while
-    `media_email_access` still finds it on a win `recipient` may see."""
+# --------------------------------------------------------------------------
+# The rules, one per folder
+# --------------------------------------------------------------------------
+# (user, name) -> how `user` (possibly anonymous, or a lazy `request.user`) may
+# get the file `name` of the folder, or None.
+AccessRule = Callable[[Any, str], MediaAccess | None]
+# (recipient id, name) -> whether the person an email's address was signed for
+# may still see the file `name` of the folder.
+EmailRule = Callable[[int, str], bool]
+
+
+@dataclass(frozen=True)
+class MediaFolder:
+    access: AccessRule
+    email: EmailRule | None = None  # None: no file of the folder goes in an email
+
+
+_folders: dict[str, MediaFolder] = {}
+
+
+def media_folder(
+    folder: str, *, email: EmailRule | None = None
+) -> Callable[[AccessRule], AccessRule]:
+    """Register the decorated function as the access rule of `folder` (and
+    `email` as its rule for addresses in emails); registering again replaces it."""
+
+    def register(access: AccessRule) -> AccessRule:
+        _folders[folder] = MediaFolder(access=access, email=email)
+        return access
+
+    return register
+
+
+def media_folders() -> dict[str, MediaFolder]:
+    """The folders with a rule, by name (a copy)."""
+    return dict(_folders)
+
+
+def signed_in(user) -> bool:
+    """Whether `user` is a signed-in, active person (for rules of private folders)."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def media_access(*, user, name: str) -> MediaAccess | None:
+    """How `user` (possibly anonymous, or a lazy `request.user`) may get the stored
+    file `name`, or None when they may not, or it is not a name of ours: the
+    answer of the rule of its folder, which decides what it reads and when."""
+    match = NAME_RE.fullmatch(name)
+    folder = _folders.get(match["folder"]) if match else None
+    if folder is None:
+        return None
+    return folder.access(user, name)
+
+
+# --------------------------------------------------------------------------
+# Images in emails
+# --------------------------------------------------------------------------
+def media_email_url(name: str, *, recipient: Model) -> str:
+    """The address (path) of the stored file `name` for an email to `recipient`:
+    it works without signing in, since mail clients send no session, only for
+    this name, for EMAIL_IMAGE_LINK_DAYS, and only while its folder's email
+    rule still lets `recipient` see it (`media_email_access`)."""
     value = f"{recipient.pk}/{name}"
     stamp = _email_signer.sign(value).removeprefix(f"{value}.")
     query = urlencode({EMAIL_SIGNATURE_PARAM: f"{recipient.pk}.{stamp}"})
     return f"{default_storage.url(name)}?{query}"
-
-
-@dataclass(frozen=True)
-class Thumbnail:
-    """A win's picture as an email shows it, sized for the `<img>` attributes."""
-
-    url: str  # absolute
-    width: int
-    height: int
-    alt: str  # the author's description; templates add a fallback in the reader's language
-
-
-def win_thumbnail(win: Win, *, recipient: User) -> Thumbnail | None:
-    """The thumbnail an email to `recipient` shows beside `win` (the digest's and
-    comms' weekly candidates), or None while it has no image ready. Its address is
-    signed for `recipient` (`media_email_url`): it stops working once the win is
-    no longer shown to them. Needs the image fields loaded."""
-    if not win.thumbnail or win.image_status != Win.ImageStatus.READY:
-        return None
-    if win.image_width and win.image_height:
-        height = max(1, round(THUMBNAIL_WIDTH * win.image_height / win.image_width))
-    else:
-        height = THUMBNAIL_WIDTH * 2 // 3
-    return Thumbnail(
-        url=absolute_url(media_email_url(win.thumbnail.name, recipient=recipient)),
-        width=THUMBNAIL_WIDTH,
-        height=height,
-        alt=win.image_alt,
-    )
 
 
 def _email_recipient_id(name: str, token: str) -> int | None:
@@ -150,62 +172,22 @@ def _email_recipient_id(name: str, token: str) -> int | None:
 
 
 def media_email_access(*, name: str, token: str) -> MediaAccess | None:
-    """EMAIL when `token` (from `media_email_url`) is a valid signature of the
-    win photo `name`, and that file still belongs to a win that is not hidden
-    and that the person it was signed for (still active) may see
-    (`Win.objects.visible_to`); else None. At most two queries."""
+    """EMAIL when `token` (from `media_email_url`) is a valid signature of `name`,
+    whose folder lets files go in emails, and that folder's email rule still
+    lets the person it was signed for see the file; else None."""
     match = NAME_RE.fullmatch(name)
-    if match is None or match["folder"] != "wins":
+    folder = _folders.get(match["folder"]) if match else None
+    if folder is None or folder.email is None:
         return None
     recipient_id = _email_recipient_id(name, token)
     if recipient_id is None:
         return None
-    try:
-        recipient = User.objects.get(pk=recipient_id, is_active=True)
-    except User.DoesNotExist:
-        return None
-    shown = Win.objects.visible_to(recipient).filter(
-        Q(image=name) | Q(thumbnail=name), is_hidden=False
-    )
-    return MediaAccess.EMAIL if shown.exists() else None
+    return MediaAccess.EMAIL if folder.email(recipient_id, name) else None
 
 
-def _signed_in(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def media_access(*, user, name: str) -> MediaAccess | None:
-    """How `user` (possibly anonymous, or a lazy `request.user`) may get the stored
-    file `name`, or None when they may not, or it is not a name of ours.
-
-    A published highlight's image is decided before `user` is looked at, so a
-    public request reads no session. Each answer costs at most one query,
-    except a highlight image that is not public (up to three, for curators and
-    the people asked for consent).
-    """
-    match = NAME_RE.fullmatch(name)
-    if match is None:
-        return None
-    folder = match["folder"]
-    if folder == "highlights":
-        if Highlight.objects.filter(PUBLIC, image=name).exists():
-            return MediaAccess.PUBLIC
-        if not _signed_in(user):
-            return None
-        if is_comms(user) and highlights_for_staff(user=user).filter(image=name).exists():
-            return MediaAccess.PRIVATE
-        asked = Consent.objects.filter(
-            person_id=user.pk, image=name, highlight__status__in=Highlight.OPEN_STATUSES
-        )
-        return MediaAccess.PRIVATE if asked.exists() else None
-    if not _signed_in(user):
-        return None
-    if folder == "wins":
-        shown = Win.objects.visible_to(user).filter(Q(image=name) | Q(thumbnail=name))
-        return MediaAccess.PRIVATE if shown.exists() else None
-    return MediaAccess.PRIVATE if User.objects.filter(avatar=name).exists() else None
-
-
+# --------------------------------------------------------------------------
+# Serving
+# --------------------------------------------------------------------------
 def _modified_time(name: str) -> datetime | None:
     try:
         return default_storage.get_modified_time(name)
