@@ -158,30 +158,19 @@ class Cadence(models.TextChoices):
 
 
 class EmailPreference(models.Model):
-    """How often a person gets one kind of email. No row means the default."""
+    """How often a person gets one kind of email. No row means the default
+    (`feed.notifications.preferences` is the one reader that knows it)."""
 
     class DigestScope(models.TextChoices):
         DIRECT = "direct", _("My direct reports")
         TREE = "tree", _("Everyone under me")
 
-    # Mentions and consent ask for something: at once. The rest can wait.
-    DEFAULTS = {
-        NotificationKind.REACTION: Cadence.DAILY,
-        NotificationKind.COMMENT: Cadence.DAILY,
-        NotificationKind.MENTION: Cadence.IMMEDIATELY,
-        NotificationKind.CREDIT: Cadence.IMMEDIATELY,
-        NotificationKind.CONSENT: Cadence.IMMEDIATELY,
-        # Comms only: an answer (or its absence) is what lets them publish or move on.
-        NotificationKind.CONSENT_ANSWER: Cadence.IMMEDIATELY,
-        # Something of theirs stopped being public: they hear at once.
-        NotificationKind.STORY_WITHDRAWN: Cadence.IMMEDIATELY,
-    }
-    # The manager digest is a kind of email of its own: weekly or never.
+    # Besides the notification kinds, two emails of their own have a preference:
+    # the manager digest and comms' weekly email of highlight candidates. What
+    # each kind defaults to, and which cadences it takes, is declared with the
+    # kinds of email in `feed.notifications.kinds`.
     DIGEST = "digest"
-    # So is the weekly email of highlight candidates, for comms staff.
     CANDIDATES = "candidates"
-    # The weekly emails, each weekly unless turned off.
-    WEEKLY_EMAILS = (DIGEST, CANDIDATES)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"

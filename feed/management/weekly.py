@@ -1,7 +1,8 @@
 """
 What `send_digests` and `send_candidates` share: a weekly email, planned and sent now.
 
-Each runs the planner beat runs (`digests_plan`, `candidates_plan`) with
+Each runs the planner beat runs (`digests_plan`, `candidates_plan`, both through
+`feed.notifications.planning.emails_plan`, whose `Skipped` reasons the summary counts) with
 `force=True`, so it does not wait for Monday 08:00 in each recipient's time
 zone, and hands the recorded rows to `feed.notifications.delivery.emails_send_here`: this
 process sends them with the code the workers run. The ledger records each email
@@ -20,7 +21,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from feed.notifications import delivery
-from feed.notifications.digests import Skipped
+from feed.notifications.planning import Skipped
 
 
 def plural(count: int, one: str, many: str) -> str:

@@ -17,10 +17,10 @@ people who left: nobody could consent for them.
 Three parts, as in `feed.notifications.digests`:
 
 - `candidates_build` is a selector: the candidates of one week, or None.
-- `candidates_plan` records one `Email` row per comms person who is due and
-  has something to read; the unique (recipient, kind, period) makes running it
-  twice record nothing the second time. The rows are handed to workers after
-  the commit.
+- `candidates_plan` says who gets it (comms staff) and what it would say (how
+  many candidates); the shared planner (`feed.notifications.planning`) records
+  one `Email` row per comms person who is due and has something to read, once
+  per week whatever runs twice, handed to workers after the commit.
 - `candidates_email_context` is the builder `feed.notifications.emails` calls when a row is
   sent: it builds the list again, so a win proposed or hidden in the meantime
   is left out, and a person who left comms or turned the email off gets nothing.
@@ -32,21 +32,16 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
+from functools import cache
 from urllib.parse import urlencode
 
-from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.models import Cadence, EmailPreference, User
+from accounts.models import User
 from feed.highlights.curation import weekly_candidates
-from feed.notifications.delivery import email_record, emails_enqueue
-from feed.notifications.digests import Skipped
 from feed.notifications.models import Email
-from feed.notifications.periods import Period, period_from_key, previous_week, weekly_due
-from feed.notifications.services import cadence_for
+from feed.notifications.periods import Period
+from feed.notifications.planning import Plan, emails_plan, row_period
 from feed.wins.access import comms_people, is_comms
 from feed.wins.media import Thumbnail, win_thumbnail
 from feed.wins.models import Win
@@ -144,12 +139,10 @@ def candidates_email_context(*, email: Email) -> tuple[str, dict] | None:
     person = email.recipient
     if not is_comms(person):
         return None
-    if cadence_for(user=person, kind=EmailPreference.CANDIDATES) == Cadence.NEVER:
+    wanted = row_period(email)
+    if wanted is None:
         return None
-    try:
-        period = period_from_key(key=email.period, time_zone=person.time_zone)
-    except ValueError:
-        return None
+    period, _preferences = wanted
     candidates = candidates_build(period=period, recipient=person)
     if candidates is None:
         return None
@@ -160,25 +153,10 @@ def candidates_email_context(*, email: Email) -> tuple[str, dict] | None:
 # Planning
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)
-class CandidatesPlan:
+class CandidatesPlan(Plan):
     """One email of candidates recorded (or, in a dry run, that would be)."""
 
-    person_id: int
-    email: str
-    time_zone: str
-    language: str
-    period: str
     candidates: int
-    recorded: bool
-
-
-def comms_people_with_cadence() -> QuerySet[User]:
-    """Everyone `is_comms` says yes to (`feed.wins.access.comms_people`), in one query,
-    with their preference for this email (`candidates_cadence`)."""
-    preference = EmailPreference.objects.filter(
-        user=OuterRef("pk"), kind=EmailPreference.CANDIDATES
-    )
-    return comms_people().annotate(candidates_cadence=Subquery(preference.values("cadence")[:1]))
 
 
 def candidates_plan(
@@ -191,72 +169,28 @@ def candidates_plan(
 ) -> list[CandidatesPlan]:
     """Record last week's email of candidates for every comms person who is due.
 
-    Due: Monday 08:00 or later in the person's time zone (`weekly_due`), or at
-    once with `force` (`send_candidates`). Left out and counted in `skipped` by
-    reason (`feed.notifications.digests.Skipped`): people who turned it off, are not due yet,
-    already have this week's row, or whose week has no candidate. With
-    `dry_run` nothing is written.
-
-    Idempotent: a row exists once per person and week, so a second run records
-    nothing. Comms staff are a handful, so all are planned in one transaction
-    and the new rows are handed over after its commit: to `hand_over(ids)` when
-    given (`send_candidates` sends them in its own process), else to the
-    workers (once the caller's transaction commits, when there is one).
+    `feed.notifications.planning.emails_plan` over everyone `is_comms` says yes
+    to (`feed.wins.access.comms_people`): due from Monday 08:00 in the person's
+    time zone, or at once with `force` (`send_candidates`); left out and
+    counted in `skipped` (`planning.Skipped`) when turned off, not due yet,
+    already recorded, or when their week has no candidate. With `dry_run`
+    nothing is written. Idempotent, and handed over after the commit as
+    `emails_plan` says (comms staff are a handful: one chunk).
     """
-    now = now or timezone.now()
-    skipped = skipped if skipped is not None else Counter()
-    due: list[tuple[User, Period]] = []
-    for person in comms_people_with_cadence():
-        if person.candidates_cadence == Cadence.NEVER:
-            skipped[Skipped.OFF] += 1
-        elif not force and not weekly_due(time_zone=person.time_zone, now=now):
-            skipped[Skipped.NOT_DUE] += 1
-        else:
-            due.append((person, previous_week(time_zone=person.time_zone, now=now)))
-    if not due:
-        return []
-    recorded = set(
-        Email.objects.filter(
-            kind=Email.Kind.CANDIDATES,
-            recipient_id__in=[person.pk for person, _period in due],
-            period__in={period.key for _person, period in due},
-        ).values_list("recipient_id", "period")
-    )
+
     # People in the same time zone share a week: its candidates are counted once.
-    counts: dict[datetime, int] = {}
-    plans: list[CandidatesPlan] = []
-    with transaction.atomic():
-        ids: list[int] = []
-        for person, period in due:
-            if (person.pk, period.key) in recorded:
-                skipped[Skipped.ALREADY] += 1
-                continue
-            if period.end not in counts:
-                counts[period.end] = len(candidate_wins(period=period))
-            if not counts[period.end]:
-                skipped[Skipped.NOTHING] += 1
-                continue
-            if not dry_run:
-                email = email_record(
-                    recipient=person, kind=Email.Kind.CANDIDATES, period=period.key, enqueue=False
-                )
-                if email is None:  # another run recorded it a moment ago
-                    skipped[Skipped.ALREADY] += 1
-                    continue
-                ids.append(email.pk)
-            plans.append(
-                CandidatesPlan(
-                    person_id=person.pk,
-                    email=person.email,
-                    time_zone=person.time_zone,
-                    language=person.language,
-                    period=period.key,
-                    candidates=counts[period.end],
-                    recorded=not dry_run,
-                )
-            )
-        if ids and hand_over is None:
-            transaction.on_commit(partial(emails_enqueue, ids=ids), robust=True)
-    if ids and hand_over is not None:
-        hand_over(ids)
-    return plans
+    @cache
+    def count(period: Period) -> int:
+        return len(candidate_wins(period=period))
+
+    planned = emails_plan(
+        kinds=[Email.Kind.CANDIDATES],
+        people=comms_people(),
+        says=lambda _person, period, _kind: count(period),
+        now=now,
+        force=force,
+        dry_run=dry_run,
+        skipped=skipped,
+        hand_over=hand_over,
+    )
+    return [CandidatesPlan(**Plan.fields(plan), candidates=plan.says) for plan in planned]

@@ -17,11 +17,11 @@ Three parts, each with one job:
 - `digest_build` is a selector: the digest of one manager for one period, in
   a constant number of queries whatever the size of the team, or None when
   there is nothing to say.
-- `digests_plan` walks the managers in chunks (memory stays flat at any size)
-  and records one `Email` row per manager who is due and has something to say;
-  the unique (recipient, kind, period) makes running it twice, or from beat and
-  `send_digests` in the same hour, record nothing the second time. The rows are
-  handed to workers in batches after each chunk's commit.
+- `digests_plan` says who gets a digest (managers) and what it would say (how
+  many wins); the shared planner (`feed.notifications.planning`) walks them in
+  chunks (memory stays flat at any size) and records one `Email` row per
+  manager who is due and has something to say, once per week whatever runs
+  twice, handed to workers in batches after each chunk's commit.
 - `digest_email_context` is the message builder `feed.notifications.emails`
   calls when a row is sent: it builds the digest again, so a win hidden or a
   preference turned off in the meantime is respected.
@@ -31,33 +31,28 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial
-from itertools import batched
 from urllib.parse import urlencode
 
-from django.db import connection, models, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db import connection, models
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Cadence, EmailPreference, User
-from feed.notifications.delivery import email_record, emails_enqueue
+from accounts.models import EmailPreference, User
+from feed.notifications.kinds import EmailKind
 from feed.notifications.models import Email
-from feed.notifications.periods import Period, period_from_key, previous_week, weekly_due
+from feed.notifications.periods import Period, period_from_key, previous_week
+from feed.notifications.planning import Plan, emails_plan, row_period
+from feed.notifications.preferences import preferences_of
 from feed.wins.media import Thumbnail, win_thumbnail
 from feed.wins.models import Credit, Win
 from feed.wins.text import excerpt
 from wins_net.links import absolute_url
 
-# Managers planned per round: one query finds which of them already have their
-# digest, one transaction records the new rows and one task per `delivery.BATCH_SIZE`
-# rows hands them over. Big enough that 1,000 managers take five rounds, small
-# enough that a round's managers and plans are a few hundred kilobytes.
-PLAN_CHUNK = 200
 # The most celebrated wins (reactions and comments) shown at the top of the digest,
 # when the week had more wins than that.
 TOP_WINS = 3
@@ -202,12 +197,7 @@ def week_named(*, key: str, time_zone: str) -> Period | None:
 # --------------------------------------------------------------------------
 def digest_scope(*, manager: User) -> str:
     """Whose wins `manager`'s digest gathers: their choice, or direct reports."""
-    scope = (
-        EmailPreference.objects.filter(user=manager, kind=EmailPreference.DIGEST)
-        .values_list("scope", flat=True)
-        .first()
-    )
-    return scope or EmailPreference.DigestScope.DIRECT
+    return preferences_of(manager).digest_scope
 
 
 def _tree_ids(manager_id: int) -> RawSQL:
@@ -272,6 +262,23 @@ class _Urls:
         return f"{before}{pk}{after}"
 
 
+# The fields of a win the digest shows.
+WIN_FIELDS = (
+    "pk",
+    "author",
+    "body",
+    "visibility",
+    "created_at",
+    "reaction_count",
+    "comment_count",
+    "thumbnail",
+    "image_width",
+    "image_height",
+    "image_alt",
+    "image_status",
+)
+
+
 def digest_build(*, manager: User, period: Period, scope: str | None = None) -> Digest | None:
     """The digest of `manager` for `period`, or None when there is nothing to say.
 
@@ -292,41 +299,61 @@ def digest_build(*, manager: User, period: Period, scope: str | None = None) -> 
     # for thousands of people it guessed the tree might hold); a huge tree stays
     # a subquery, within any database's limit of parameters.
     authors = [person.pk for person in people] if len(people) <= IN_LIST_MAX else people_query
-    wins = list(
-        digest_wins(manager=manager, people=authors, period=period)
-        .only(
-            "pk",
-            "author",
-            "body",
-            "visibility",
-            "created_at",
-            "reaction_count",
-            "comment_count",
-            "thumbnail",
-            "image_width",
-            "image_height",
-            "image_alt",
-            "image_status",
-        )
-        .prefetch_related(
-            Prefetch(
-                "credits",
-                queryset=Credit.objects.select_related("user")
-                .only("win", "user__email", "user__name")
-                .fetch_mode(models.FETCH_PEERS),
-            )
-        )
-        .order_by("created_at", "pk")
-        .fetch_mode(models.FETCH_PEERS)
-    )
+    wins = _wins_shown(manager=manager, authors=authors, period=period)
     if not wins:
         return None
-
     urls = _Urls()
     by_person = {
         person.pk: DigestPerson(person=person, url=urls("accounts:profile", person.pk))
         for person in people
     }
+    items = _sort_into(by_person, wins=wins, manager=manager, urls=urls)
+    if not items:
+        return None
+    entries = sorted(by_person.values(), key=lambda entry: _by_name(entry.person))
+    posters = [entry for entry in entries if entry.wins]
+    _share_out(posters)
+    preview = reverse("notifications:digest_preview") + "?" + urlencode({"week": period.key})
+    return Digest(
+        manager=manager,
+        period=period,
+        scope=scope,
+        posters=posters,
+        quiet=[entry.person for entry in entries if not entry.wins],
+        top=_most_celebrated(items),
+        totals=DigestTotals(
+            wins=len(items),
+            posters=len(posters),
+            people=len(people),
+            reactions=sum(item.reactions for item in items),
+            comments=sum(item.comments for item in items),
+        ),
+        feed_url=absolute_url(reverse("feed:home")),
+        preview_url=absolute_url(preview),
+    )
+
+
+def _wins_shown(*, manager: User, authors: list[int] | QuerySet[User], period: Period) -> list[Win]:
+    """The wins of `authors` in `period` that `manager` may see, oldest first,
+    with their credited people: two queries."""
+    credits = (
+        Credit.objects.select_related("user")
+        .only("win", "user__email", "user__name")
+        .fetch_mode(models.FETCH_PEERS)
+    )
+    return list(
+        digest_wins(manager=manager, people=authors, period=period)
+        .only(*WIN_FIELDS)
+        .prefetch_related(Prefetch("credits", queryset=credits))
+        .order_by("created_at", "pk")
+        .fetch_mode(models.FETCH_PEERS)
+    )
+
+
+def _sort_into(
+    by_person: dict[int, DigestPerson], *, wins: list[Win], manager: User, urls: _Urls
+) -> list[DigestWin]:
+    """Each win as the digest shows it, added to its author's entry; returns them all."""
     items: list[DigestWin] = []
     for win in wins:
         entry = by_person.get(win.author_id)
@@ -346,42 +373,32 @@ def digest_build(*, manager: User, period: Period, scope: str | None = None) -> 
         )
         entry.wins.append(item)
         items.append(item)
-    if not items:
-        return None
+    return items
 
-    def by_name(person: User) -> tuple[str, int]:
-        return person.display_name.casefold(), person.pk
 
-    entries = sorted(by_person.values(), key=lambda entry: by_name(entry.person))
-    posters = [entry for entry in entries if entry.wins]
+def _by_name(person: User) -> tuple[str, int]:
+    return person.display_name.casefold(), person.pk
+
+
+def _share_out(posters: list[DigestPerson]) -> None:
+    """Share `EMAIL_WINS` out among `posters`, in order: the same number each (at
+    most `WINS_PER_PERSON`, one at least) while they last."""
     share = max(1, min(WINS_PER_PERSON, EMAIL_WINS // max(1, len(posters))))
     left = EMAIL_WINS
     for entry in posters:
         entry.shown = min(share, left)
         left -= min(entry.shown, len(entry.wins))
-    # With no more wins than that, the top would only repeat the week.
-    top = sorted(
-        (item for item in items if item.celebration and len(items) > TOP_WINS),
-        key=lambda item: (-item.celebration, -item.reactions, item.created_at, item.pk),
+
+
+def _most_celebrated(items: list[DigestWin]) -> list[DigestWin]:
+    """The `TOP_WINS` wins with the most reactions and comments; none when the
+    week had no more wins than that (the top would only repeat it)."""
+    if len(items) <= TOP_WINS:
+        return []
+    celebrated = (item for item in items if item.celebration)
+    return sorted(
+        celebrated, key=lambda item: (-item.celebration, -item.reactions, item.created_at, item.pk)
     )[:TOP_WINS]
-    preview = reverse("notifications:digest_preview") + "?" + urlencode({"week": period.key})
-    return Digest(
-        manager=manager,
-        period=period,
-        scope=scope,
-        posters=posters,
-        quiet=[entry.person for entry in entries if not entry.wins],
-        top=top,
-        totals=DigestTotals(
-            wins=len(items),
-            posters=len(posters),
-            people=len(people),
-            reactions=sum(item.reactions for item in items),
-            comments=sum(item.comments for item in items),
-        ),
-        feed_url=absolute_url(reverse("feed:home")),
-        preview_url=absolute_url(preview),
-    )
 
 
 # --------------------------------------------------------------------------
@@ -393,16 +410,11 @@ def digest_email_context(*, email: Email) -> tuple[str, dict] | None:
     manager = email.recipient
     if not manager.is_active:
         return None
-    # One read for both: how often (`cadence_for`'s rule: weekly unless turned off) and whose wins.
-    preference = EmailPreference.objects.filter(user=manager, kind=EmailPreference.DIGEST).first()
-    if preference is not None and preference.cadence == Cadence.NEVER:
+    wanted = row_period(email)  # one read of the preferences: whether, and whose wins
+    if wanted is None:
         return None
-    try:
-        period = period_from_key(key=email.period, time_zone=manager.time_zone)
-    except ValueError:
-        return None
-    scope = preference.scope if preference is not None else EmailPreference.DigestScope.DIRECT
-    digest = digest_build(manager=manager, period=period, scope=scope)
+    period, preferences = wanted
+    digest = digest_build(manager=manager, period=period, scope=preferences.digest_scope)
     if digest is None:
         return None
     return "digest", {"digest": digest}
@@ -412,47 +424,28 @@ def digest_email_context(*, email: Email) -> tuple[str, dict] | None:
 # Planning
 # --------------------------------------------------------------------------
 @dataclass(frozen=True)
-class DigestPlan:
+class DigestPlan(Plan):
     """One digest recorded (or, in a dry run, that would be)."""
 
-    manager_id: int
-    email: str
     name: str
-    time_zone: str
-    language: str
-    period: str
     wins: int
     posters: int
-    recorded: bool
-
-
-class Skipped:
-    """Why managers were not planned, for the command's summary."""
-
-    OFF = "turned off"
-    NOT_DUE = "not due yet"
-    ALREADY = "already recorded"
-    NOTHING = "nothing to say"
 
 
 def managers() -> QuerySet[User]:
-    """Active people with at least one active report, with their digest preference."""
-    preference = EmailPreference.objects.filter(user=OuterRef("pk"), kind=EmailPreference.DIGEST)
+    """Active people with at least one active report."""
     has_reports = User.objects.filter(manager=OuterRef("pk"), is_active=True)
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Exists(has_reports))
-        .annotate(
-            digest_cadence=Subquery(preference.values("cadence")[:1]),
-            digest_scope=Subquery(preference.values("scope")[:1]),
-        )
-        .order_by("pk")
-    )
+    return User.objects.filter(is_active=True).filter(Exists(has_reports)).order_by("pk")
 
 
-def _chunks(people: QuerySet[User]) -> Iterator[tuple[User, ...]]:
-    """`people` a chunk at a time, streamed (a server-side cursor on PostgreSQL)."""
-    return batched(people.iterator(chunk_size=PLAN_CHUNK), PLAN_CHUNK)
+def _digest_counts(manager: User, period: Period, _kind: EmailKind) -> dict[str, int] | None:
+    """How many wins, by how many people, `manager`'s digest of `period` would
+    hold; None when none. One query (the preferences are prefetched)."""
+    scope = preferences_of(manager).digest_scope
+    counts = digest_wins(
+        manager=manager, people=digest_people(manager=manager, scope=scope), period=period
+    ).aggregate(wins=Count("pk"), posters=Count("author_id", distinct=True))
+    return counts if counts["wins"] else None
 
 
 def digests_plan(
@@ -466,109 +459,31 @@ def digests_plan(
 ) -> list[DigestPlan]:
     """Record last week's digest of every manager who is due; returns what was planned.
 
-    Due: Monday 08:00 or later in the manager's time zone (`weekly_due`), or at
-    once with `force` (`send_digests`). Left out and counted in `skipped` by
-    reason (`Skipped`): managers who turned it off, are not due yet, already
-    have this week's row, or have nothing to say. With `dry_run` nothing is
-    written: the plans say who would get which week and with how many wins.
-
-    Idempotent: a row exists once per manager and week, so a second run, or
-    beat and the command in the same hour, records nothing new. Managers are
-    read and planned `PLAN_CHUNK` at a time; each chunk commits on its own and
-    its rows are handed over after that commit: to `hand_over(ids)` when given
-    (`send_digests` sends them in its own process), else to the workers, in
-    batches (`delivery.emails_enqueue`, once the caller's transaction commits).
+    `feed.notifications.planning.emails_plan` over the managers: due from Monday
+    08:00 in the manager's time zone, or at once with `force` (`send_digests`);
+    left out and counted in `skipped` (`planning.Skipped`) when turned off, not
+    due yet, already recorded, or with nothing to say. With `dry_run` nothing
+    is written: the plans say who would get which week and with how many wins.
+    Idempotent, chunked, and handed over after each chunk's commit as
+    `emails_plan` says.
     """
-    now = now or timezone.now()
-    skipped = skipped if skipped is not None else Counter()
-    plans: list[DigestPlan] = []
-    everyone = managers()
-    total = everyone.count() if progress else 0
-    done = 0
-    for chunk in _chunks(everyone):
-        plans.extend(
-            _plan_chunk(
-                chunk, now=now, force=force, dry_run=dry_run, skipped=skipped,
-                hand_over=hand_over,
-            )
-        )  # fmt: skip
-        done += len(chunk)
-        if progress:
-            progress(done, total)
-    return plans
-
-
-def _plan_chunk(
-    chunk: Iterable[User],
-    *,
-    now: datetime,
-    force: bool,
-    dry_run: bool,
-    skipped: Counter,
-    hand_over: Callable[[list[int]], object] | None,
-) -> list[DigestPlan]:
-    candidates: list[tuple[User, Period]] = []
-    for manager in chunk:
-        if manager.digest_cadence == Cadence.NEVER:
-            skipped[Skipped.OFF] += 1
-        elif not force and not weekly_due(time_zone=manager.time_zone, now=now):
-            skipped[Skipped.NOT_DUE] += 1
-        else:
-            candidates.append((manager, previous_week(time_zone=manager.time_zone, now=now)))
-    if not candidates:
-        return []
-    recorded = set(
-        Email.objects.filter(
-            kind=Email.Kind.DIGEST,
-            recipient_id__in=[manager.pk for manager, _period in candidates],
-            period__in={period.key for _manager, period in candidates},
-        ).values_list("recipient_id", "period")
+    planned = emails_plan(
+        kinds=[Email.Kind.DIGEST],
+        people=managers(),
+        says=_digest_counts,
+        now=now,
+        force=force,
+        dry_run=dry_run,
+        skipped=skipped,
+        progress=progress,
+        hand_over=hand_over,
     )
-    due: list[tuple[User, Period, dict]] = []
-    for manager, period in candidates:
-        if (manager.pk, period.key) in recorded:
-            skipped[Skipped.ALREADY] += 1
-            continue
-        scope = manager.digest_scope or EmailPreference.DigestScope.DIRECT
-        counts = digest_wins(
-            manager=manager, people=digest_people(manager=manager, scope=scope), period=period
-        ).aggregate(wins=Count("pk"), posters=Count("author_id", distinct=True))
-        if not counts["wins"]:
-            skipped[Skipped.NOTHING] += 1
-            continue
-        due.append((manager, period, counts))
-    if not due:
-        return []
-
-    written: set[int] = set()
-    if not dry_run:
-        with transaction.atomic():
-            ids = []
-            for manager, period, _counts in due:
-                email = email_record(
-                    recipient=manager, kind=Email.Kind.DIGEST, period=period.key, enqueue=False
-                )
-                if email is None:  # another run recorded it a moment ago
-                    skipped[Skipped.ALREADY] += 1
-                    continue
-                ids.append(email.pk)
-                written.add(manager.pk)
-            if ids and hand_over is None:
-                transaction.on_commit(partial(emails_enqueue, ids=ids), robust=True)
-        if ids and hand_over is not None:
-            hand_over(ids)
     return [
         DigestPlan(
-            manager_id=manager.pk,
-            email=manager.email,
-            name=manager.display_name,
-            time_zone=manager.time_zone,
-            language=manager.language,
-            period=period.key,
-            wins=counts["wins"],
-            posters=counts["posters"],
-            recorded=manager.pk in written,
+            **Plan.fields(plan),
+            name=plan.person.display_name,
+            wins=plan.says["wins"],
+            posters=plan.says["posters"],
         )
-        for manager, period, counts in due
-        if dry_run or manager.pk in written
+        for plan in planned
     ]

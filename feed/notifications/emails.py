@@ -14,44 +14,45 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
 from django.urls import reverse
 
-from accounts.models import Cadence, NotificationKind
+from accounts.models import NotificationKind
 from feed.highlights.models import CONSENT_MESSAGE_MAX_LENGTH
+from feed.notifications.candidates import candidates_email_context
+from feed.notifications.digests import digest_email_context
 from feed.notifications.invitations import invitation_email_context
+from feed.notifications.kinds import KINDS, NOTIFICATION_EMAILS, SUMMARIES, Family
 from feed.notifications.models import Email, Notification
-from feed.notifications.periods import Period, period_from_key
+from feed.notifications.preferences import preferences_of
 from feed.notifications.selectors import (
     STORY_KINDS,
     consent_answers,
     consent_link,
-    consent_links,
     decorate,
-    notifications_for,
     stories_withdrawn,
 )
-from feed.notifications.services import cadence_for, unsubscribe_token
+from feed.notifications.services import unsubscribe_token
+from feed.notifications.summaries import summary_email_context
 from feed.wins.access import is_comms
 from feed.wins.models import Win
 from wins_net.emails import email_render
 from wins_net.links import absolute_url
 
 Built = tuple[str, dict] | None
-# Emails sent once to a person for a reason of their own, like a password reset:
-# nothing to subscribe to, so no unsubscribe link or header.
-ONE_OFF_KINDS = frozenset({Email.Kind.INVITATION})
+type Builder = Callable[..., Built]  # called with `email=`
 # What a single notification's email quotes of the comment or win.
 QUOTE_CHARS = 300
 
 
 def message_build(*, email: Email) -> EmailMultiAlternatives | None:
     """The message for `email`, rendered in its recipient's language, or None."""
-    built = BUILDERS[email.kind](email)
+    built = BUILDERS[email.kind](email=email)
     if built is None:
         return None
     template, context = built
-    if email.kind in ONE_OFF_KINDS:
+    # Sent once for a reason of the person's own, like a password reset: nothing
+    # to subscribe to, so no unsubscribe link or header.
+    if KINDS[email.kind].family == Family.ONE_OFF:
         headers = {"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"}
         context = {**context, "email": email}
         return email_render(template=template, to=email.recipient, context=context, headers=headers)
@@ -76,7 +77,7 @@ def message_build(*, email: Email) -> EmailMultiAlternatives | None:
     return email_render(template=template, to=email.recipient, context=context, headers=headers)
 
 
-def _notification(email: Email) -> Built:
+def notification_email_context(*, email: Email) -> Built:
     """One notification sent at once: someone reacted, commented, mentioned or
     credited; comms asked for consent; the person asked answered comms (left
     unsent when the recipient is no longer comms staff: it leads to the admin
@@ -89,7 +90,7 @@ def _notification(email: Email) -> Built:
     if notification is None:
         return None
     recipient = email.recipient
-    if cadence_for(user=recipient, kind=notification.kind) != Cadence.IMMEDIATELY:
+    if not preferences_of(recipient).wants(notification.kind):
         return None
     if notification.kind in STORY_KINDS:
         return _story_withdrawn(notification, recipient=recipient)
@@ -128,58 +129,11 @@ def _story_withdrawn(notification: Notification, *, recipient) -> Built:
     }
 
 
-def summary_notifications(*, recipient, cadence: str, period: Period) -> list[Notification]:
-    """The notifications a summary gathers: kinds `recipient` wants at `cadence`,
-    with activity in `period`, about wins they may still see (`notifications_for`)."""
-    kinds = [k for k in NotificationKind.values if cadence_for(user=recipient, kind=k) == cadence]
-    if not kinds:
-        return []
-    where = Q(kind__in=kinds, updated_at__gte=period.start, updated_at__lt=period.end)
-    return list(
-        notifications_for(
-            user=recipient, where=where, related=("actor", "win", "win__author", "comment")
-        )
-    )
-
-
-def _summary(email: Email, *, cadence: str) -> Built:
-    recipient = email.recipient
-    period = period_from_key(key=email.period, time_zone=recipient.time_zone)
-    notifications = summary_notifications(recipient=recipient, cadence=cadence, period=period)
-    if not notifications:
-        return None
-    for notification in notifications:
-        decorate(notification)  # `url` (made absolute below) and `excerpt`
-    consent_links(notifications, recipient=recipient)
-    consent_answers(notifications)
-    stories_withdrawn(notifications, recipient=recipient)
-    for notification in notifications:
-        notification.url = absolute_url(notification.url) if notification.url else ""
-    return "summary", {
-        "notifications": notifications,
-        "period": period,
-        "is_daily": cadence == Cadence.DAILY,
-        "notifications_url": absolute_url(reverse("notifications:list")),
-    }
-
-
-def _digest(email: Email) -> Built:
-    from feed.notifications.digests import digest_email_context
-
-    return digest_email_context(email=email)
-
-
-def _candidates(email: Email) -> Built:
-    from feed.notifications.candidates import candidates_email_context
-
-    return candidates_email_context(email=email)
-
-
-BUILDERS: dict[str, Callable[[Email], Built]] = {
-    **dict.fromkeys(NotificationKind.values, _notification),
-    Email.Kind.DAILY_SUMMARY: lambda email: _summary(email, cadence=Cadence.DAILY),
-    Email.Kind.WEEKLY_SUMMARY: lambda email: _summary(email, cadence=Cadence.WEEKLY),
-    Email.Kind.DIGEST: _digest,
-    Email.Kind.CANDIDATES: _candidates,
-    Email.Kind.INVITATION: lambda email: invitation_email_context(email=email),
+# Every kind's builder: one per family, and the weekly and one-off emails their own.
+BUILDERS: dict[str, Builder] = {
+    **{kind.value: notification_email_context for kind in NOTIFICATION_EMAILS},
+    **{kind.value: summary_email_context for kind in SUMMARIES},
+    Email.Kind.DIGEST: digest_email_context,
+    Email.Kind.CANDIDATES: candidates_email_context,
+    Email.Kind.INVITATION: invitation_email_context,
 }

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from accounts.models import User
 from accounts.services.invitations import user_invitation_context
-from feed.notifications.delivery import emails_record
+from feed.notifications.ledger import emails_record
 from feed.notifications.models import Email
 
 # The period of a person's invitation: one per person, ever, from the import.

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotificationKind
+from feed.notifications.kinds import KIND_MEMBERS
 
 
 # --------------------------------------------------------------------------
@@ -95,20 +96,8 @@ class Email(models.Model):
     `next_attempt_at` after an error, until `attempts` reaches the cap: failed.
     """
 
-    class Kind(models.TextChoices):
-        REACTION = "reaction", _("Reaction")
-        COMMENT = "comment", _("Comment")
-        MENTION = "mention", _("Mention")
-        CREDIT = "credit", _("Credit")
-        CONSENT = "consent", _("Consent request")
-        CONSENT_ANSWER = "consent_answer", _("Answer to a consent request")
-        STORY_WITHDRAWN = "story_withdrawn", _("Public story taken down")
-        CANDIDATES = "candidates", _("Highlight candidates")
-        DAILY_SUMMARY = "daily", _("Daily summary")
-        WEEKLY_SUMMARY = "weekly", _("Weekly summary")
-        DIGEST = "digest", _("Manager digest")
-        # To a person IT added (`import_people`): choose a password and join.
-        INVITATION = "invitation", _("Invitation to join")
+    # Declared once, with what each kind means, in `feed.notifications.kinds`.
+    Kind = models.TextChoices("Kind", KIND_MEMBERS, module=__name__, qualname="Email.Kind")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Cadence, EmailPreference, NotificationKind, User
 from feed.highlights.models import Consent, Highlight
-from feed.notifications.delivery import email_record
+from feed.notifications.kinds import KINDS, Family, stands_for
+from feed.notifications.ledger import email_record
 from feed.notifications.models import Email, Notification
+from feed.notifications.preferences import Preferences, preferences_of
 from feed.wins.access import COMMS_GROUP, is_comms
 from feed.wins.models import Comment, Reaction, Win
 
@@ -48,20 +50,6 @@ def notifications_muted() -> Iterator[None]:
 # --------------------------------------------------------------------------
 # Preferences
 # --------------------------------------------------------------------------
-def cadence_for(*, user: User, kind: str) -> str:
-    """How often `user` wants `kind` by email: their choice, or the default."""
-    preference = EmailPreference.objects.filter(user=user, kind=kind).first()
-    if preference is not None:
-        return preference.cadence
-    return _default_cadence(kind)
-
-
-def _default_cadence(kind: str) -> str:
-    if kind in EmailPreference.WEEKLY_EMAILS:
-        return Cadence.WEEKLY
-    return EmailPreference.DEFAULTS[kind]
-
-
 def preference_set(
     *, user: User, kind: str, cadence: str, scope: str | None = None
 ) -> EmailPreference:
@@ -72,16 +60,11 @@ def preference_set(
     (`EmailPreference.CANDIDATES`), without one. Raises ValidationError for a kind
     or cadence that does not exist.
     """
-    if kind == EmailPreference.DIGEST:
-        if cadence not in (Cadence.WEEKLY, Cadence.NEVER):
-            raise ValidationError(_("The digest is weekly or never."), code="cadence")
-    elif kind == EmailPreference.CANDIDATES:
-        if cadence not in (Cadence.WEEKLY, Cadence.NEVER):
-            raise ValidationError(
-                _("The email of highlight candidates is weekly or never."), code="cadence"
-            )
-    elif kind not in NotificationKind.values:
+    email_kind = KINDS.get(kind)
+    if email_kind is None or not email_kind.has_preference:
         raise ValidationError(_("That kind of notification does not exist."), code="kind")
+    if email_kind.weekly_or_never and cadence not in (Cadence.WEEKLY, Cadence.NEVER):
+        raise ValidationError(email_kind.weekly_or_never, code="cadence")
     if cadence not in Cadence.values:
         raise ValidationError(_("Choose how often."), code="cadence")
     defaults = {"cadence": cadence, "updated_at": timezone.now()}
@@ -104,25 +87,17 @@ def preference_set(
 UnsubscribeChanges = dict[str, str | None]
 
 
-# The kinds one unsubscribe link turns off: a summary gathers every kind sent in it.
 def kinds_of_email(*, user: User, email_kind: str) -> list[str]:
-    if email_kind == Email.Kind.DIGEST:
-        return [EmailPreference.DIGEST]
-    if email_kind == Email.Kind.CANDIDATES:
-        return [EmailPreference.CANDIDATES]
-    if email_kind in (Email.Kind.DAILY_SUMMARY, Email.Kind.WEEKLY_SUMMARY):
-        return [k for k in NotificationKind.values if cadence_for(user=user, kind=k) == email_kind]
-    return [email_kind]
+    """The preferences one unsubscribe link turns off: the email's own, or, for a
+    summary, every kind `user` now gets in it (`kinds.stands_for`)."""
+    return _kinds_of_email(preferences_of(user), email_kind=email_kind)
 
 
-def _kinds_an_email_may_stand_for(email_kind: str) -> set[str]:
-    if email_kind == Email.Kind.DIGEST:
-        return {EmailPreference.DIGEST}
-    if email_kind == Email.Kind.CANDIDATES:
-        return {EmailPreference.CANDIDATES}
-    if email_kind in (Email.Kind.DAILY_SUMMARY, Email.Kind.WEEKLY_SUMMARY):
-        return set(NotificationKind.values)
-    return {email_kind}
+def _kinds_of_email(preferences: Preferences, *, email_kind: str) -> list[str]:
+    kind = KINDS[email_kind]
+    if kind.family == Family.SUMMARY:
+        return preferences.kinds_at(kind.cadence)
+    return list(stands_for(email_kind))
 
 
 def unsubscribe_token(*, user: User, email_kind: str) -> str:
@@ -143,14 +118,11 @@ def unsubscribe_pending(*, user: User, email_kind: str) -> UnsubscribeChanges:
     """What unsubscribing `user` from `email_kind` would turn off now: each kind
     it stands for that is not off yet, with the person's own choice for it (None
     while it follows the default). Writes nothing: the confirmation page shows it."""
-    kinds = kinds_of_email(user=user, email_kind=email_kind)
-    chosen = dict(
-        EmailPreference.objects.filter(user=user, kind__in=kinds).values_list("kind", "cadence")
-    )
+    preferences = preferences_of(user)
     return {
-        kind: chosen.get(kind)
-        for kind in kinds
-        if chosen.get(kind, _default_cadence(kind)) != Cadence.NEVER
+        kind: preferences.chosen(kind)
+        for kind in _kinds_of_email(preferences, email_kind=email_kind)
+        if preferences.cadence(kind) != Cadence.NEVER
     }
 
 
@@ -224,7 +196,7 @@ def unsubscribe_undo_read(
         made_at = datetime.fromisoformat(data["t"])
     except (KeyError, TypeError, ValueError) as error:
         raise signing.BadSignature("No time in this undo") from error
-    allowed = _kinds_an_email_may_stand_for(email_kind)
+    allowed = stands_for(email_kind)
     for kind, before in changes.items():
         if kind not in allowed or before not in (None, *Cadence.values):
             raise signing.BadSignature("Not a change this link made")
@@ -253,7 +225,7 @@ def _may_be_told(*, recipient: User, actor: User | None, win: Win) -> bool:
 
 def _email_if_immediate(notification: Notification, *, period: str) -> None:
     recipient = notification.recipient
-    if cadence_for(user=recipient, kind=notification.kind) == Cadence.IMMEDIATELY:
+    if preferences_of(recipient).wants(notification.kind):
         email_record(
             recipient=recipient,
             kind=notification.kind,

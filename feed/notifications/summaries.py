@@ -1,10 +1,19 @@
 """
-Deciding which summaries are due, for beat to run every few minutes.
+The daily and weekly summaries: a person's notifications of a day or a week, in one email.
 
 Each person's daily summary covers yesterday and goes out from 08:00 their
-time; the weekly one covers last week and goes out from Monday 08:00. The row
-recorded for it is unique per period, so planning again finds it and does
-nothing. (The manager digest is planned the same way in `feed.notifications.digests`.)
+time; the weekly one covers last week and goes out from Monday 08:00. Each
+gathers the kinds of notification the person wants at its cadence
+(`Preferences.kinds_at`).
+
+- `summaries_plan` says who may get one (people told something lately) and
+  what it would say (their notifications of the period); the shared planner
+  (`feed.notifications.planning`) records one row per person, kind and
+  period, so planning again finds it and does nothing. (The manager digest and
+  comms' candidates are planned the same way.)
+- `summary_email_context` is the builder `feed.notifications.emails` calls
+  when a row is sent: it gathers the notifications again, so a kind turned off
+  or a win hidden in the meantime is respected.
 """
 
 from __future__ import annotations
@@ -12,17 +21,83 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Cadence, User
-from feed.notifications.delivery import email_record
-from feed.notifications.emails import summary_notifications
-from feed.notifications.models import Email
-from feed.notifications.periods import daily_due, previous_day, previous_week, weekly_due
+from feed.notifications.kinds import KINDS, SUMMARIES, EmailKind
+from feed.notifications.models import Email, Notification
+from feed.notifications.periods import Period, period_from_key
+from feed.notifications.planning import emails_plan
+from feed.notifications.preferences import preferences_of
+from feed.notifications.selectors import (
+    consent_answers,
+    consent_links,
+    decorate,
+    notifications_for,
+    stories_withdrawn,
+)
+from wins_net.links import absolute_url
 
 # Anyone told something in this window may be due a summary.
 LOOKBACK = timedelta(days=9)
+
+
+def summary_notifications(*, recipient: User, cadence: str, period: Period) -> list[Notification]:
+    """The notifications a summary gathers: kinds `recipient` wants at `cadence`,
+    with activity in `period`, about wins they may still see (`notifications_for`)."""
+    kinds = preferences_of(recipient).kinds_at(cadence)
+    if not kinds:
+        return []
+    where = Q(kind__in=kinds, updated_at__gte=period.start, updated_at__lt=period.end)
+    return list(
+        notifications_for(
+            user=recipient, where=where, related=("actor", "win", "win__author", "comment")
+        )
+    )
+
+
+# --------------------------------------------------------------------------
+# The email
+# --------------------------------------------------------------------------
+def summary_email_context(*, email: Email) -> tuple[str, dict] | None:
+    """The template and context of a summary row, or None when nothing is left in it."""
+    recipient = email.recipient
+    cadence = KINDS[email.kind].cadence
+    period = period_from_key(key=email.period, time_zone=recipient.time_zone)
+    notifications = summary_notifications(recipient=recipient, cadence=cadence, period=period)
+    if not notifications:
+        return None
+    for notification in notifications:
+        decorate(notification)  # `url` (made absolute below) and `excerpt`
+    consent_links(notifications, recipient=recipient)
+    consent_answers(notifications)
+    stories_withdrawn(notifications, recipient=recipient)
+    for notification in notifications:
+        notification.url = absolute_url(notification.url) if notification.url else ""
+    return "summary", {
+        "notifications": notifications,
+        "period": period,
+        "is_daily": cadence == Cadence.DAILY,
+        "notifications_url": absolute_url(reverse("notifications:list")),
+    }
+
+
+# --------------------------------------------------------------------------
+# Planning
+# --------------------------------------------------------------------------
+def told_lately(*, now: datetime) -> QuerySet[User]:
+    """Active people told something within `LOOKBACK` of `now`."""
+    return (
+        User.objects.filter(is_active=True, notifications__updated_at__gte=now - LOOKBACK)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _notifications_in(person: User, period: Period, kind: EmailKind) -> list[Notification]:
+    return summary_notifications(recipient=person, cadence=kind.cadence, period=period)
 
 
 def summaries_plan(
@@ -33,40 +108,21 @@ def summaries_plan(
 ) -> int:
     """Record every daily and weekly summary that is due now; returns how many.
 
-    Due: from 08:00 in the person's time zone for yesterday's (`daily_due`), from
-    Monday 08:00 for last week's (`weekly_due`), for people who chose that cadence
-    and were told something in it. Idempotent: a row exists once per person, kind
-    and period, so a second run records nothing. Each row is handed to a worker
-    after its own commit. With `dry_run` nothing is written: the count is of the
-    summaries that would be recorded. `progress(done, total)` is told after each
-    person looked at.
+    `feed.notifications.planning.emails_plan` over the people told something
+    lately: due from 08:00 in the person's time zone for yesterday's, from
+    Monday 08:00 for last week's, for people who want some kind at that
+    cadence and were told something in the period. Idempotent: a row exists
+    once per person, kind and period, so a second run records nothing. With
+    `dry_run` nothing is written: the count is of the summaries that would be
+    recorded. `progress(done, total)` is told after each chunk of people.
     """
     now = now or timezone.now()
-    recorded = 0
-    people = (
-        User.objects.filter(is_active=True, notifications__updated_at__gte=now - LOOKBACK)
-        .distinct()
-        .order_by("pk")
+    planned = emails_plan(
+        kinds=[kind.value for kind in SUMMARIES],
+        people=told_lately(now=now),
+        says=_notifications_in,
+        now=now,
+        dry_run=dry_run,
+        progress=progress,
     )
-    total = people.count() if progress else 0
-    for done, person in enumerate(people.iterator(chunk_size=500), start=1):
-        plans = []
-        if daily_due(time_zone=person.time_zone, now=now):
-            plans.append((Email.Kind.DAILY_SUMMARY, Cadence.DAILY, previous_day))
-        if weekly_due(time_zone=person.time_zone, now=now):
-            plans.append((Email.Kind.WEEKLY_SUMMARY, Cadence.WEEKLY, previous_week))
-        for kind, cadence, period_of in plans:
-            period = period_of(time_zone=person.time_zone, now=now)
-            if Email.objects.filter(recipient=person, kind=kind, period=period.key).exists():
-                continue
-            if not summary_notifications(recipient=person, cadence=cadence, period=period):
-                continue
-            if dry_run:
-                recorded += 1
-                continue
-            with transaction.atomic():
-                if email_record(recipient=person, kind=kind, period=period.key):
-                    recorded += 1
-        if progress:
-            progress(done, total)
-    return recorded
+    return len(planned)

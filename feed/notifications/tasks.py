@@ -6,16 +6,16 @@ from celery import shared_task
 from django.db import transaction
 
 from accounts.models import User
-from feed.notifications import delivery
+from feed.notifications import delivery, ledger
 from feed.notifications.candidates import candidates_plan as candidates_plan_service
 from feed.notifications.digests import digests_plan as digests_plan_service
 from feed.notifications.invitations import invitations_record
 from feed.notifications.summaries import summaries_plan as summaries_plan_service
 
 
-# A batch sends up to `delivery.BATCH_SIZE` messages, each bounded by the
+# A batch sends up to `ledger.BATCH_SIZE` messages, each bounded by the
 # mail server's timeout, so it gets more time than the default limits.
-@shared_task(name=delivery.EMAILS_SEND_TASK, bind=True, soft_time_limit=600, time_limit=660)
+@shared_task(name=ledger.EMAILS_SEND_TASK, bind=True, soft_time_limit=600, time_limit=660)
 def emails_send(self, ids: list[int]) -> dict[str, int]:
     """Send the due emails among `ids`. Errors are recorded in each row and
     retried by `delivery` itself, so the task never retries as a whole."""

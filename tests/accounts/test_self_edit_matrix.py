@@ -36,7 +36,8 @@ from PIL import Image
 from accounts.models import Cadence, EmailPreference, NotificationKind, User
 from feed.notifications.emails import message_build
 from feed.notifications.models import Email
-from feed.notifications.services import cadence_for, unsubscribe_token
+from feed.notifications.preferences import cadence_for
+from feed.notifications.services import unsubscribe_token
 from feed.wins import services
 from feed.wins.models import Win
 from feed.wins.photos import photo_files

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Cadence, NotificationKind, User
 from feed.notifications.models import Email, Notification
-from feed.notifications.services import cadence_for, unsubscribe_token
+from feed.notifications.preferences import cadence_for
+from feed.notifications.services import unsubscribe_token
 from feed.wins.services import comment_create, win_create
 from tests.browser.conftest import PHONE
 

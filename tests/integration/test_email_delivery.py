@@ -33,8 +33,8 @@ from django.db.models import Count
 from django.urls import reverse
 
 from accounts.models import Cadence, NotificationKind, User
-from feed.notifications.delivery import message_id_for
 from feed.notifications.digests import digests_plan
+from feed.notifications.ledger import message_id_for
 from feed.notifications.models import Email
 from feed.notifications.periods import previous_week
 from feed.notifications.services import preference_set

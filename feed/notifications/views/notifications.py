@@ -30,9 +30,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import EmailPreference, NotificationKind, User
+from accounts.models import User
 from feed.notifications import selectors
 from feed.notifications.forms import PreferencesForm
+from feed.notifications.kinds import is_summary, preference_label
 from feed.notifications.models import Email
 from feed.notifications.periods import SEND_HOUR
 from feed.notifications.selectors import InvalidCursor
@@ -194,14 +195,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------
 # Unsubscribing
 # --------------------------------------------------------------------------
-def _preference_label(kind: str) -> str:
-    if kind == EmailPreference.DIGEST:
-        return _("Weekly digest of your team's wins")
-    if kind == EmailPreference.CANDIDATES:
-        return _("Weekly email of highlight candidates")
-    return str(NotificationKind(kind).label)
-
-
 def _unsubscribe_page(
     request: HttpRequest,
     *,
@@ -217,12 +210,12 @@ def _unsubscribe_page(
     context = {
         "state": state,
         "email_kind": email_kind,
-        "is_summary": _is_summary(email_kind),
+        "is_summary": is_summary(email_kind),
         "is_daily": email_kind == Email.Kind.DAILY_SUMMARY,
         "is_digest": email_kind == Email.Kind.DIGEST,
         "is_candidates": email_kind == Email.Kind.CANDIDATES,
         "kinds": kinds,
-        "kind_labels": [_preference_label(kind) for kind in kinds],
+        "kind_labels": [preference_label(kind) for kind in kinds],
         "undo_token": undo_token,
         "undo": UNDO,
         "unsubscribe": UNSUBSCRIBE,
@@ -254,14 +247,10 @@ def _is_one_click(request: HttpRequest) -> bool:
     return request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click"
 
 
-def _is_summary(email_kind: str) -> bool:
-    return email_kind in (Email.Kind.DAILY_SUMMARY, Email.Kind.WEEKLY_SUMMARY)
-
-
 def _off_kinds(*, person: User, email_kind: str, changes: Iterable[str]) -> list[str]:
     """What a page saying "unsubscribed" lists: what a summary's unsubscribe
     turned off (the rest was not in it), or the one kind of any other email."""
-    if _is_summary(email_kind):
+    if is_summary(email_kind):
         return list(changes)
     return kinds_of_email(user=person, email_kind=email_kind)
 

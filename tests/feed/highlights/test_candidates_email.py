@@ -21,13 +21,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Cadence, EmailPreference
-from feed.notifications import candidates as candidates_module
+from feed.notifications import planning
 from feed.notifications.candidates import candidates_plan
-from feed.notifications.digests import Skipped
 from feed.notifications.emails import message_build
 from feed.notifications.models import Email
 from feed.notifications.periods import previous_week
-from feed.notifications.services import cadence_for, preference_set
+from feed.notifications.planning import Skipped
+from feed.notifications.preferences import cadence_for
+from feed.notifications.services import preference_set
 from feed.notifications.tasks import candidates_plan as candidates_plan_task
 from feed.wins.access import COMMS_GROUP
 from tests.factories import HighlightFactory, TeamFactory, UserFactory, comms_user
@@ -282,7 +283,7 @@ def test_rows_are_handed_to_the_workers_after_the_commit(
 ):
     """One hand-over for everyone planned, not one per person."""
     handed: list[list[int]] = []
-    monkeypatch.setattr(candidates_module, "emails_enqueue", lambda *, ids: handed.append(ids))
+    monkeypatch.setattr(planning, "emails_enqueue", lambda *, ids: handed.append(ids))
     for n in range(3):
         comms_user(name=f"Comms {n}", time_zone=MADRID)
     win_at(ana, in_last_week(), "Worth a story")

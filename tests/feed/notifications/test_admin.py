@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import EmailPreference
-from feed.notifications import delivery
+from feed.notifications import delivery, ledger
 from feed.notifications.models import Email, Notification
 from tests.factories import UserFactory, WinFactory
 
@@ -36,7 +36,7 @@ def _email(*, email_address: str | None = None, **fields) -> Email:
         recipient=recipient,
         kind=kind,
         period=period,
-        message_id=delivery.message_id_for(kind=kind, period=period, recipient_id=recipient.pk),
+        message_id=ledger.message_id_for(kind=kind, period=period, recipient_id=recipient.pk),
         **fields,
     )
 

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from feed.notifications import delivery
+from feed.notifications import delivery, ledger
 from feed.notifications.models import Email
 from feed.notifications.tasks import emails_send
 from tests.conftest import require_postgresql
@@ -103,7 +103,7 @@ def _email(**fields) -> Email:
         recipient=recipient,
         kind=kind,
         period=period,
-        message_id=delivery.message_id_for(kind=kind, period=period, recipient_id=recipient.pk),
+        message_id=ledger.message_id_for(kind=kind, period=period, recipient_id=recipient.pk),
         **fields,
     )
 
@@ -120,15 +120,15 @@ def test_recording_twice_keeps_one_row(django_capture_on_commit_callbacks):
     """The second record of the same recipient, kind and period is refused: None, no row."""
     person = UserFactory()
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-        first = delivery.email_record(recipient=person, kind="digest", period="2026-W47")
-        second = delivery.email_record(recipient=person, kind="digest", period="2026-W47")
+        first = ledger.email_record(recipient=person, kind="digest", period="2026-W47")
+        second = ledger.email_record(recipient=person, kind="digest", period="2026-W47")
 
     assert first is not None
     assert second is None
     assert Email.objects.filter(recipient=person).count() == 1
     assert len(callbacks) == 1  # handed to a worker once, after the commit
     assert first.state == Email.State.PENDING
-    assert first.message_id == delivery.message_id_for(
+    assert first.message_id == ledger.message_id_for(
         kind="digest", period="2026-W47", recipient_id=person.pk
     )
 
@@ -137,7 +137,7 @@ def test_a_recorded_email_is_sent_after_the_commit(django_capture_on_commit_call
     """Nothing is sent inside the transaction; after it, the row is sent and marked."""
     person = UserFactory()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        email = delivery.email_record(recipient=person, kind="mention", period="n1")
+        email = ledger.email_record(recipient=person, kind="mention", period="n1")
         assert mail.outbox == []
 
     email.refresh_from_db()
@@ -161,7 +161,7 @@ def test_a_broker_that_is_down_does_not_undo_the_cause(
 
     monkeypatch.setattr(emails_send, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        email = delivery.email_record(recipient=UserFactory(), kind="mention", period="n1")
+        email = ledger.email_record(recipient=UserFactory(), kind="mention", period="n1")
 
     email.refresh_from_db()
     assert email.state == Email.State.PENDING
@@ -179,18 +179,18 @@ def test_a_broker_that_is_down_does_not_undo_the_cause(
 def test_message_ids_are_deterministic(settings):
     """One Message-ID per recipient, kind and period, at the sender's domain."""
     settings.DEFAULT_FROM_EMAIL = "Wins <wins@corp.example>"
-    first = delivery.message_id_for(kind="digest", period="2026-W47", recipient_id=7)
+    first = ledger.message_id_for(kind="digest", period="2026-W47", recipient_id=7)
 
-    assert first == delivery.message_id_for(kind="digest", period="2026-W47", recipient_id=7)
+    assert first == ledger.message_id_for(kind="digest", period="2026-W47", recipient_id=7)
     assert first == "<wins.digest.2026-W47.7@corp.example>"
     others = {
-        delivery.message_id_for(kind="digest", period="2026-W48", recipient_id=7),
-        delivery.message_id_for(kind="weekly", period="2026-W47", recipient_id=7),
-        delivery.message_id_for(kind="digest", period="2026-W47", recipient_id=8),
+        ledger.message_id_for(kind="digest", period="2026-W48", recipient_id=7),
+        ledger.message_id_for(kind="weekly", period="2026-W47", recipient_id=7),
+        ledger.message_id_for(kind="digest", period="2026-W47", recipient_id=8),
     }
     assert first not in others
     assert len(others) == 3
-    odd = delivery.message_id_for(kind="mention", period="n1 <x>@y", recipient_id=1)
+    odd = ledger.message_id_for(kind="mention", period="n1 <x>@y", recipient_id=1)
     assert odd == "<wins.mention.n1--x--y.1@corp.example>"
 
 

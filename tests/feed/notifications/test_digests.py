@@ -16,11 +16,12 @@ from django.conf import settings
 from django.core import mail
 
 from accounts.models import Cadence, EmailPreference, User
-from feed.notifications import digests
-from feed.notifications.digests import Skipped, digest_build, digest_email_context, digests_plan
+from feed.notifications import digests, planning
+from feed.notifications.digests import digest_build, digest_email_context, digests_plan
 from feed.notifications.emails import message_build
 from feed.notifications.models import Email
 from feed.notifications.periods import period_from_key
+from feed.notifications.planning import Skipped
 from feed.notifications.services import preference_set
 from tests.factories import TeamFactory, UserFactory
 from tests.feed.notifications.digest_helpers import (
@@ -337,7 +338,7 @@ def test_what_is_sent_goes_through_the_delivery_and_reaches_the_outbox(
 def test_rows_are_handed_to_workers_in_batches(monkeypatch, django_capture_on_commit_callbacks):
     """One task per delivery batch, not one per manager."""
     handed: list[list[int]] = []
-    monkeypatch.setattr(digests, "emails_enqueue", lambda *, ids: handed.append(list(ids)))
+    monkeypatch.setattr(planning, "emails_enqueue", lambda *, ids: handed.append(list(ids)))
     team = TeamFactory(name="Big")
     for n in range(3):
         _manager, (person,) = manager_with_team(name=f"Boss {n}", team=team, reports=1)

@@ -27,11 +27,12 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import Cadence, NotificationKind
-from feed.notifications.delivery import message_id_for
 from feed.notifications.emails import message_build
+from feed.notifications.ledger import message_id_for
 from feed.notifications.models import Email, Notification
 from feed.notifications.periods import daily_due, previous_day
-from feed.notifications.services import cadence_for, preference_set
+from feed.notifications.preferences import cadence_for
+from feed.notifications.services import preference_set
 from feed.notifications.summaries import summaries_plan
 from feed.wins.models import Win
 from feed.wins.services import comment_create, reaction_toggle

@@ -10,7 +10,8 @@ from django.utils import translation
 from django.utils.html import escape
 
 from accounts.models import Cadence, EmailPreference, NotificationKind
-from feed.notifications.services import cadence_for, preference_set
+from feed.notifications.preferences import cadence_for
+from feed.notifications.services import preference_set
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from accounts.models import Cadence, EmailPreference, NotificationKind
 from feed.notifications.models import Email
+from feed.notifications.preferences import cadence_for
 from feed.notifications.services import (
-    cadence_for,
     preference_set,
     unsubscribe_token,
     unsubscribe_undo_token,
