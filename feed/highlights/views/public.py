@@ -56,6 +56,8 @@ def image_url(highlight: Highlight) -> str:
 
 
 def public_names(highlight: Highlight) -> list[str]:
+    """How the people a story names appear in public, as each of them approved:
+    the one source of names for the page, the feeds and the share card."""
     return [person.public_name for person in highlight.people.all()]
 
 
@@ -120,8 +122,8 @@ def highlight_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def highlight_share_image(request: HttpRequest, slug: str) -> HttpResponse:
-    """The 1200×630 share card of a published highlight, PNG; past addresses as
-    for the page."""
+    """The 1200×630 share card of a published highlight, PNG, with the names the
+    page shows; past addresses as for the page."""
     highlight = (
         published_highlights()
         .filter(slug=slug)
@@ -132,7 +134,8 @@ def highlight_share_image(request: HttpRequest, slug: str) -> HttpResponse:
         return _not_shown(
             slug, view="highlights:share_image", gone=partial(HttpResponse, status=410)
         )
-    response = HttpResponse(share_image_png(highlight), content_type="image/png")
+    png = share_image_png(highlight, people=public_names(highlight))
+    response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
