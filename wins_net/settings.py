@@ -10,10 +10,12 @@ Redis. Production defaults are the safe ones: DEBUG is off unless set.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +60,17 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Where the app is reached from outside, for links in emails and commands.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ORGANISATION_NAME = env("ORGANISATION_NAME", default="Wins")
+# The organisation's brand on the share cards of public stories. A colour as
+# #rrggbb (the card picks white or dark text, whichever reads better on it);
+# the default is the app's accent (--accent in static/css/wins.css).
+ORGANISATION_COLOUR = env("ORGANISATION_COLOUR", default="#0f766e")
+if not re.fullmatch(r"#[0-9a-fA-F]{6}", ORGANISATION_COLOUR):
+    raise ImproperlyConfigured(f"ORGANISATION_COLOUR must be #rrggbb, not {ORGANISATION_COLOUR!r}")
+# A PNG (Pillow draws no SVG), absolute or relative to the project folder, drawn
+# on a white tile on the card; a square of 256 px or more looks sharp.
+ORGANISATION_LOGO = BASE_DIR / env("ORGANISATION_LOGO", default="static/img/organisation-logo.png")
+# The organisation's own website, linked from the public pages; none when empty.
+ORGANISATION_URL = env("ORGANISATION_URL", default="")
 # Origins (scheme://host[:port]) whose pages may fetch the public highlights JSON,
 # e.g. the company website embedding the latest stories.
 # https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS

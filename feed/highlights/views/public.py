@@ -3,13 +3,17 @@ The public side of highlights: no login, no session, only public fields.
 
 Every view starts from `feed.highlights.selectors`, which loads nothing but what
 the public may see; the templates get those highlights and nothing else. Links
-are absolute from `SITE_URL`, whatever host the request came through.
+are absolute from `SITE_URL`, whatever host the request came through. Share
+links are plain links to each network's own share page: no script, image or
+cookie of theirs reaches the reader until the reader follows one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -23,6 +27,7 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from feed.highlights.dashboard import highlight_view_record, view_is_countable
@@ -43,6 +48,9 @@ HIGHLIGHTS_PER_PAGE = 12
 LATEST_JSON_COUNT = 10
 JSON_EXCERPT_CHARS = 280
 DESCRIPTION_CHARS = 200
+# Other stories under a story, and on the pages of a story gone or never there:
+# one row of the grid on a wide screen.
+MORE_STORIES = 3
 # Public, and short enough that a withdrawal reaches caches soon.
 PUBLIC_MAX_AGE = 300
 
@@ -56,16 +64,82 @@ def image_url(highlight: Highlight) -> str:
 
 
 def public_names(highlight: Highlight) -> list[str]:
+    """How the people a story names appear in public, as each of them approved:
+    the one source of names for the page, the feeds and the share card."""
     return [person.public_name for person in highlight.people.all()]
 
 
+@dataclass(frozen=True)
+class ShareLink:
+    network: str  # a CSS modifier: "linkedin", "x", "email"
+    label: str
+    url: str
+
+
+def share_links(*, url: str, title: str) -> list[ShareLink]:
+    """Links that open each network's own share page for the story at `url`."""
+    on = gettext("Share on %(network)s")
+    return [
+        ShareLink(
+            "linkedin",
+            on % {"network": "LinkedIn"},
+            "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
+        ),
+        # https://docs.x.com/x-for-websites/post-button/guides/web-intent
+        ShareLink(
+            "x",
+            on % {"network": "X"},
+            "https://x.com/intent/tweet?" + urlencode({"text": title, "url": url}),
+        ),
+        ShareLink(
+            "email",
+            gettext("Send by email"),
+            # RFC 6068: spaces as %20, never "+", which mail programs show as is.
+            "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
+        ),
+    ]
+
+
+def _public_context(**context) -> dict:
+    """What every public page gets besides its own: the organisation's site."""
+    return {"organisation_url": settings.ORGANISATION_URL, **context}
+
+
+def _latest(*, excluding: Highlight | None = None) -> list[Highlight]:
+    """The latest published stories for a "more stories" row, with their names."""
+    stories = published_highlights()
+    if excluding is not None:
+        stories = stories.exclude(pk=excluding.pk)
+    return list(stories[:MORE_STORIES])
+
+
 def _gone(request: HttpRequest) -> HttpResponse:
-    return render(request, "highlights/gone.html", status=410)
+    return render(
+        request, "highlights/gone.html", _public_context(more_stories=_latest()), status=410
+    )
 
 
-def _not_shown(slug: str, *, view: str, gone: Callable[[], HttpResponse]) -> HttpResponse:
+def _not_found(request: HttpRequest) -> HttpResponse:
+    """The 404 of a public address, in the public pages' look (no session, no cookie)."""
+    return render(
+        request, "highlights/not_found.html", _public_context(more_stories=_latest()), status=404
+    )
+
+
+def _raise_not_found() -> HttpResponse:
+    raise Http404
+
+
+def _not_shown(
+    slug: str,
+    *,
+    view: str,
+    gone: Callable[[], HttpResponse],
+    not_found: Callable[[], HttpResponse] = _raise_not_found,
+) -> HttpResponse:
     """The answer of `view` at `slug` when no published highlight has it: 301 to
-    the story's new address, `gone()` (410) for a story no longer public, else 404."""
+    the story's new address, `gone()` (410) for a story no longer public, else
+    `not_found()` (404)."""
     moved = highlight_moved(slug)
     if moved is not None:
         response = HttpResponsePermanentRedirect(
@@ -77,7 +151,7 @@ def _not_shown(slug: str, *, view: str, gone: Callable[[], HttpResponse]) -> Htt
         return response
     if highlight_gone(slug):
         return gone()
-    raise Http404
+    return not_found()
 
 
 @require_safe
@@ -87,7 +161,7 @@ def highlight_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "highlights/list.html",
-        {"page": page, "feed_url": absolute_url(reverse("highlights:feed"))},
+        _public_context(page=page, feed_url=absolute_url(reverse("highlights:feed"))),
     )
 
 
@@ -100,18 +174,26 @@ def highlight_detail(request: HttpRequest, slug: str) -> HttpResponse:
     no cookie is set and nothing about the reader is kept."""
     highlight = highlight_public(slug)
     if highlight is None:
-        return _not_shown(slug, view="highlights:detail", gone=partial(_gone, request))
+        return _not_shown(
+            slug,
+            view="highlights:detail",
+            gone=partial(_gone, request),
+            not_found=partial(_not_found, request),
+        )
     share_url = absolute_url(reverse("highlights:share_image", kwargs={"slug": slug}))
+    canonical_url = highlight_url(highlight)
     response = render(
         request,
         "highlights/detail.html",
-        {
-            "highlight": highlight,
-            "people": public_names(highlight),
-            "canonical_url": highlight_url(highlight),
-            "share_image_url": share_url,
-            "description": excerpt(highlight.text, chars=DESCRIPTION_CHARS),
-        },
+        _public_context(
+            highlight=highlight,
+            people=public_names(highlight),
+            canonical_url=canonical_url,
+            share_image_url=share_url,
+            share_links=share_links(url=canonical_url, title=highlight.title),
+            more_stories=_latest(excluding=highlight),
+            description=excerpt(highlight.text, chars=DESCRIPTION_CHARS),
+        ),
     )
     if view_is_countable(method=request.method, headers=request.headers):
         highlight_view_record(highlight_id=highlight.pk)
@@ -120,8 +202,8 @@ def highlight_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def highlight_share_image(request: HttpRequest, slug: str) -> HttpResponse:
-    """The 1200×630 share card of a published highlight, PNG; past addresses as
-    for the page."""
+    """The 1200×630 share card of a published highlight, PNG, with the names the
+    page shows; past addresses as for the page."""
     highlight = (
         published_highlights()
         .filter(slug=slug)
@@ -132,7 +214,8 @@ def highlight_share_image(request: HttpRequest, slug: str) -> HttpResponse:
         return _not_shown(
             slug, view="highlights:share_image", gone=partial(HttpResponse, status=410)
         )
-    response = HttpResponse(share_image_png(highlight), content_type="image/png")
+    png = share_image_png(highlight, people=public_names(highlight))
+    response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     return response
 
