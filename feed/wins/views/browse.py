@@ -11,7 +11,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from feed.highlights.consent_selectors import open_highlight_for
 from feed.wins import selectors
 from feed.wins.cards import compose_box, feed_cards
 from feed.wins.selectors import FeedFilters, FeedPage, InvalidCursor
@@ -111,8 +110,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def win_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A win's own page: the full card and every comment. 404 when not visible."""
+    """A win's own page: the full card and every comment. 404 when not visible.
+
+    The people a public story of this win names may withdraw from here: the
+    template asks highlights (`{% open_highlight_for %}`, `highlight_tags`)."""
     win = selectors.win_detail(viewer=request.user, pk=pk)
-    # The people a public story of this win names may withdraw from here.
-    open_highlight = open_highlight_for(win=win, user=request.user)
-    return render(request, "wins/win_detail.html", {"win": win, "open_highlight": open_highlight})
+    return render(request, "wins/win_detail.html", {"win": win})
