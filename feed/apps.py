@@ -7,8 +7,14 @@ class FeedConfig(AppConfig):
     verbose_name = _("Wins")
 
     def ready(self) -> None:
-        # Connects the receivers that give a win a new revision when its card
-        # changes, and registers every Celery task (services queue them by name).
+        # Imported here, once the models are ready (Django's documented place):
+        # - each package's `handlers` registers what it does when something
+        #   happens in a lower layer (`wins_net.events`, docs/architecture.md);
+        # - `feed.wins.revisions` connects the few receivers for changes made
+        #   outside the services (the admin, cascades);
+        # - the `tasks` modules register every Celery task (services queue them by name).
+        from feed.highlights import handlers as highlights_handlers  # noqa: F401
         from feed.highlights import tasks as highlights_tasks  # noqa: F401
+        from feed.notifications import handlers as notifications_handlers  # noqa: F401
         from feed.notifications import tasks as notifications_tasks  # noqa: F401
-        from feed.wins import cards, tasks  # noqa: F401
+        from feed.wins import handlers, revisions, tasks  # noqa: F401
