@@ -12,7 +12,8 @@ import pytest
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from accounts.models import Team, User
-from accounts.services.people_import import PersonRow, people_import
+from accounts.services.people_csv import PersonRow
+from accounts.services.people_import import people_import
 from accounts.services.profiles import user_update_profile
 from feed.wins import revisions, services
 from feed.wins.models import Comment, Credit, Reaction, Report, Tag, Win
