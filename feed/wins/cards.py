@@ -54,6 +54,7 @@ from django.utils import timezone, translation
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.models import User
 from feed.wins.forms import WinForm
 from feed.wins.models import Reaction, Tag, Win
 from feed.wins.selectors import decorate, wins_with_details
@@ -112,38 +113,52 @@ def feed_cards(
 
     missing = [pk for pk in ids if pk not in html]
     if missing:
-        # Visibility again: `wins` were selected a moment ago, perhaps before a change.
-        details = wins_with_details(
-            Win.objects.visible_to(reader).filter(pk__in=missing),
-            viewer=reader,
-            fetch_mode=fetch_mode,
-        )
-        template = get_template(CARD_TEMPLATE)
-        context = {
-            "user": reader,
-            "full": False,
-            "csrf_token": CSRF_HOLE,
-            "card_return_url": RETURN_HOLE,
-            "reader_avatar": READER_AVATAR_HOLE,
-            "card_holes": True,
-        }
-        listed = {win.pk: win.revision for win in wins}
-        fresh = {}
-        for win in decorate(list(details), viewer=reader):
-            html[win.pk] = template.render({**context, "win": win})
-            # A win that changed since it was listed is shown as it is now, but its
-            # card does not belong under the key of the revision listed.
-            if win.pk in keys and win.revision == listed[win.pk] and not win.is_hidden:
-                fresh[keys[win.pk]] = html[win.pk]
-        if fresh:
-            _cache().set_many(fresh, timeout=settings.CARD_CACHE_SECONDS)
-
+        html.update(_render_and_store(reader, wins, missing, keys=keys, fetch_mode=fetch_mode))
     holes = {
         CSRF_HOLE: escape(get_token(request)),
         RETURN_HOLE: escape(request.get_full_path()),
         READER_AVATAR_HOLE: avatar(reader, "sm"),
     }
     return [_fill(html[pk], holes) for pk in ids if pk in html]
+
+
+def _render_and_store(
+    reader: User,
+    wins: Sequence[Win],
+    missing: list[int],
+    *,
+    keys: dict[int, str],
+    fetch_mode: FetchMode,
+) -> dict[int, str]:
+    """The cards of the wins with ids `missing` that `reader` may still see, by id,
+    with holes; each stored under its key in `keys` when it may be shared."""
+    # Visibility again: `wins` were selected a moment ago, perhaps before a change.
+    details = wins_with_details(
+        Win.objects.visible_to(reader).filter(pk__in=missing),
+        viewer=reader,
+        fetch_mode=fetch_mode,
+    )
+    template = get_template(CARD_TEMPLATE)
+    context = {
+        "user": reader,
+        "full": False,
+        "csrf_token": CSRF_HOLE,
+        "card_return_url": RETURN_HOLE,
+        "reader_avatar": READER_AVATAR_HOLE,
+        "card_holes": True,
+    }
+    listed = {win.pk: win.revision for win in wins}
+    html: dict[int, str] = {}
+    fresh = {}
+    for win in decorate(list(details), viewer=reader):
+        html[win.pk] = template.render({**context, "win": win})
+        # A win that changed since it was listed is shown as it is now, but its
+        # card does not belong under the key of the revision listed.
+        if win.pk in keys and win.revision == listed[win.pk] and not win.is_hidden:
+            fresh[keys[win.pk]] = html[win.pk]
+    if fresh:
+        _cache().set_many(fresh, timeout=settings.CARD_CACHE_SECONDS)
+    return html
 
 
 def _fill(html: str, holes: dict[str, str]) -> SafeString:
