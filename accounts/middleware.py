@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -53,13 +54,11 @@ class StaffTwoFactorMiddleware:
             and user.is_authenticated
             and user.is_staff
             and request.path.startswith(reverse("admin:index"))
+            and not is_mfa_enabled(user)
         ):
-            from allauth.mfa.utils import is_mfa_enabled
-
-            if not is_mfa_enabled(user):
-                messages.warning(
-                    request,
-                    _("The admin area needs two-factor authentication. Set it up to go on."),
-                )
-                return redirect("mfa_activate_totp")
+            messages.warning(
+                request,
+                _("The admin area needs two-factor authentication. Set it up to go on."),
+            )
+            return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -1,14 +1,15 @@
+"""The pages `accounts` serves under `/people/`.
+
+`wins_net/urls.py` mounts them in the `accounts` namespace together with the
+wins feed's pages about people (`feed.wins.urls.people_urlpatterns`: a person's
+page, the exports, the autocomplete), which share the prefix and the namespace.
+"""
+
 from django.urls import path
 
 from accounts import views
 
-app_name = "accounts"
-
 urlpatterns = [
     path("me/", views.profile_edit, name="profile_edit"),
-    path("me/wins.md", views.export_markdown, name="export_markdown"),
-    path("me/wins.csv", views.export_csv, name="export_csv"),
     path("language/", views.set_language, name="set_language"),
-    path("autocomplete/", views.autocomplete, name="autocomplete"),
-    path("<int:pk>/", views.profile, name="profile"),
 ]

@@ -1,4 +1,9 @@
-"""Pages about people: a person's page, one's own profile, the language switch."""
+"""One's own profile and the language switch.
+
+A person's page, the export of one's wins and the composer's people suggestions
+are about wins: `feed.wins.views.people` serves them, under the same `/people/`
+URLs and `accounts:` names (`wins_net/urls.py` joins both).
+"""
 
 from __future__ import annotations
 
@@ -9,50 +14,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import ProfileForm
-from accounts.models import User
 from accounts.services.profiles import user_set_language, user_update_profile
 from wins_net.uploads import upload_form
-
-
-@login_required
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    """A person's page: who they are, their counts, and their wins or the wins they
-    were credited on, as far as the reader may see them. An htmx "Show more" gets
-    only the next wins."""
-    from django.utils.cache import patch_vary_headers
-
-    from feed.wins.access import access_person
-    from feed.wins.selectors import InvalidCursor, person_counts, person_wins
-
-    person = access_person(user=request.user, pk=pk)
-    credited = request.GET.get("show") == "credited"
-    cursor = request.GET.get("cursor") or None
-    status = 200
-    try:
-        page = person_wins(viewer=request.user, person=person, credited=credited, cursor=cursor)
-    except InvalidCursor:
-        messages.error(request, _("That link to older wins is broken, so here are the newest."))
-        cursor, status = None, 400
-        page = person_wins(viewer=request.user, person=person, credited=credited)
-    context = {"person": person, "page": page, "credited": credited, "cursor": cursor}
-    if page.next_cursor:
-        more = {"show": "credited"} if credited else {}
-        more["cursor"] = page.next_cursor
-        context["more_url"] = f"{person.get_absolute_url()}?{urlencode(more)}"
-    if request.htmx and cursor:
-        response = render(request, "accounts/profile.html#wins", context)
-    else:
-        context["counts"] = person_counts(viewer=request.user, person=person)
-        response = render(request, "accounts/profile.html", context, status=status)
-    # The same URL answers with a fragment to htmx and a page to the browser.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @upload_form
@@ -96,82 +64,3 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)
     return i18n.set_language(request)
-
-
-def _export(request: HttpRequest, *, extension: str, content_type: str, lines) -> HttpResponse:
-    from django.http import StreamingHttpResponse
-    from django.utils.http import content_disposition_header
-
-    from feed.wins.exports import export_filename
-
-    def link(win) -> str:
-        return request.build_absolute_uri(win.get_absolute_url())
-
-    response = StreamingHttpResponse(
-        lines(person=request.user, link=link), content_type=content_type
-    )
-    response["Content-Disposition"] = content_disposition_header(
-        True, export_filename(person=request.user, extension=extension)
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_http_methods(["GET"])
-def export_markdown(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's wins as a Markdown brag document, streamed."""
-    from feed.wins.exports import export_markdown as lines
-
-    return _export(
-        request, extension="md", content_type="text/markdown; charset=utf-8", lines=lines
-    )
-
-
-@login_required
-@require_http_methods(["GET"])
-def export_csv(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's wins as CSV (safe to open in a spreadsheet), streamed."""
-    from feed.wins.exports import export_csv as lines
-
-    return _export(request, extension="csv", content_type="text/csv; charset=utf-8", lines=lines)
-
-
-# People suggested by the composer's autocomplete: few enough to scan, and a
-# query short enough to match too many people is not run at all.
-AUTOCOMPLETE_LIMIT = 8
-AUTOCOMPLETE_MIN_LENGTH = 2
-
-
-@login_required
-@require_http_methods(["GET"])
-def autocomplete(request: HttpRequest) -> HttpResponse:
-    """People to credit or mention, for the composer's credit field and for any
-    text with @mentions: `<li role="option">` items, each with a `data-handle`
-    to insert as `@handle` (static/js/compose.js, static/js/mentions.js).
-
-    `?q=` matches the start of a name, of any word of it, or of an email address
-    (at least two characters; `@` is ignored). Only active people, never the
-    asker, at most eight. With `?visibility=team` only the asker's teammates: a
-    team-only win cannot credit anyone else (see `feed.wins.services`).
-    """
-    from django.db.models import Q
-
-    from feed.wins.text import handle_for
-
-    query = request.GET.get("q", "").strip().lstrip("@")[:100]
-    people: list[User] = []
-    if len(query) >= AUTOCOMPLETE_MIN_LENGTH:
-        matches = (
-            Q(name__istartswith=query)
-            | Q(name__icontains=f" {query}")
-            | Q(email__istartswith=query)
-        )
-        candidates = User.objects.filter(matches, is_active=True).exclude(pk=request.user.pk)
-        if request.GET.get("visibility") == "team":
-            candidates = candidates.filter(team_id=request.user.team_id, team__isnull=False)
-        candidates = candidates.select_related("team").order_by("name", "email")
-        people = list(candidates[:AUTOCOMPLETE_LIMIT])
-        for person in people:
-            person.handle = handle_for(person.email)
-    return render(request, "accounts/autocomplete.html", {"people": people, "query": query})

@@ -145,6 +145,7 @@ TEMPLATES = [
                 "notification_tags": "feed.notifications.templatetags.notification_tags",
                 "digest_tags": "feed.notifications.templatetags.digest_tags",
                 "comms_tags": "feed.highlights.templatetags.comms_tags",
+                "highlight_tags": "feed.highlights.templatetags.highlight_tags",
             },
         },
     },

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.urls import urlpatterns as accounts_urlpatterns
 from feed.highlights.views.dashboard import comms_dashboard
+from feed.wins.urls import people_urlpatterns as wins_people_urlpatterns
 from wins_net.health import healthz
 from wins_net.media import media_urlpatterns
 
@@ -23,11 +25,13 @@ urlpatterns = [
     path("admin/dashboard/", admin.site.admin_view(comms_dashboard), name="comms_dashboard"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("people/", include("accounts.urls")),
+    # People's pages: `accounts` serves one's profile, the wins feed a person's
+    # page and their wins; one prefix, one namespace, no import between them.
+    path("people/", include(([*accounts_urlpatterns, *wins_people_urlpatterns], "accounts"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("feed.notifications.urls")),
     path("highlights/", include("feed.highlights.urls")),
     # Uploaded files, with access rules; none when SERVE_MEDIA is off.
     *media_urlpatterns(),
-    path("", include("feed.wins.urls")),
+    path("", include("feed.urls")),
 ]

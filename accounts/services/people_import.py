@@ -1,17 +1,19 @@
 """The people import (`manage.py import_people`), in three steps so
 each can be tested and reused on its own:
 
-1. `people_csv_read` turns CSV text into `PersonRow`s, or raises `PeopleFileError`
-   when the file as a whole is unusable (no header, missing columns).
+1. `people_csv_read` (`accounts.services.people_csv`) turns CSV text into
+   `PersonRow`s, or raises `PeopleFileError` when the file as a whole is
+   unusable (no header, missing columns).
 2. `people_import_plan` checks every row against the file and the database and
    says what would change, with every rejected line and why.
 3. `people_import` applies a plan that has no rejected line, all or nothing, and
-   records an invitation for each person it created in the email ledger.
+   announces the people it created (`accounts.events.people_added`: the email
+   ledger records an invitation for each) and the people it changed
+   (`accounts.events.people_changed`: the cards showing them are renewed).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -22,16 +24,13 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from accounts import events
 from accounts.models import Team, User
 from accounts.selectors import email_domain_allowed
-from feed.notifications.invitations import invitations_record
-from feed.wins.cards import people_changed
-
-PEOPLE_COLUMNS = ("email", "name", "team", "manager_email")
+from accounts.services.people_csv import PersonRow
 
 # Rows per bulk INSERT/UPDATE, and how often progress is reported. 500 keeps each
 # statement well under SQLite's and PostgreSQL's parameter limits.
@@ -46,26 +45,6 @@ ProgressCallback = Callable[[str, int, int], None]
 
 Stage "check" counts rows checked; stage "write" counts rows inserted or updated.
 """
-
-
-class PeopleFileError(ValueError):
-    """The file as a whole cannot be imported (no header, missing columns, not CSV)."""
-
-
-@dataclass(frozen=True)
-class PersonRow:
-    """One line of the file, values stripped of surrounding spaces.
-
-    `line` is the line number in the file (the header is line 1). `problem` is
-    set when the line could not be split into the header's columns.
-    """
-
-    line: int
-    email: str
-    name: str = ""
-    team: str = ""
-    manager_email: str = ""
-    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +88,10 @@ class ImportPlan:
         """How many lines have at least one error."""
         return len({error.line for error in self.errors})
 
+    def reject(self, row: PersonRow, email: str, message: str) -> None:
+        """Record one problem of `row`."""
+        self.errors.append(RowError(line=row.line, email=email, message=message))
+
 
 @dataclass
 class ImportResult:
@@ -128,78 +111,6 @@ class ImportResult:
     people: list[PersonPlan]
     written: bool
     invited: int = 0
-
-
-def people_csv_read(*, lines: Iterable[str]) -> list[PersonRow]:
-    """Parse CSV text (an open text file, or any iterable of lines) into rows.
-
-    The first line is the header; it must name the columns `email`, `name`,
-    `team` and `manager_email` in any order and case (other columns are
-    ignored). Fields are separated by commas, or by semicolons as spreadsheets
-    write them in Spanish, told apart by the header. A leading byte-order mark
-    is ignored and blank lines are skipped. Raises PeopleFileError when the
-    file cannot be used at all; problems of single lines are left to the plan.
-    """
-    iterator = iter(lines)
-    header_line = next(iterator, "")
-    # Blank lines before the header are tolerated, as they are after it.
-    offset = 0
-    while header_line and not header_line.strip():
-        header_line = next(iterator, "")
-        offset += 1
-    header_line = header_line.lstrip("\ufeff")
-    if not header_line.strip():
-        raise PeopleFileError(
-            _("The file is empty: its first line must be the header %(columns)s.")
-            % {"columns": ",".join(PEOPLE_COLUMNS)}
-        )
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(_chain(header_line, iterator), delimiter=delimiter)
-    rows: list[PersonRow] = []
-    try:
-        header = [column.strip().lower() for column in next(reader)]
-        missing = [column for column in PEOPLE_COLUMNS if column not in header]
-        if missing:
-            raise PeopleFileError(
-                _(
-                    "The header (line %(line)s) lacks the column(s) %(missing)s. "
-                    "It must name the columns %(columns)s."
-                )
-                % {
-                    "line": offset + 1,
-                    "missing": ", ".join(missing),
-                    "columns": ",".join(PEOPLE_COLUMNS),
-                }
-            )
-        index = {column: header.index(column) for column in PEOPLE_COLUMNS}
-        # A record may span lines (a quoted line break): it is numbered by its first line.
-        line = offset + reader.line_num + 1
-        for record in reader:
-            if any(value.strip() for value in record):
-                rows.append(_person_row(record=record, header=header, index=index, line=line))
-            line = offset + reader.line_num + 1
-    except csv.Error as error:
-        raise PeopleFileError(
-            _("Line %(line)s is not valid CSV: %(error)s")
-            % {"line": offset + reader.line_num, "error": error}
-        ) from error
-    return rows
-
-
-def _chain(first: str, rest: Iterable[str]) -> Iterable[str]:
-    yield first
-    yield from rest
-
-
-def _person_row(*, record: list[str], header: list[str], index: dict, line: int) -> PersonRow:
-    values = {column: record[i].strip() if i < len(record) else "" for column, i in index.items()}
-    problem = ""
-    if len(record) != len(header):
-        problem = _("This line has %(found)s values where the header has %(expected)s.") % {
-            "found": len(record),
-            "expected": len(header),
-        }
-    return PersonRow(line=line, problem=problem, **values)
 
 
 def _email_problem(email: str) -> str:
@@ -247,6 +158,11 @@ class _Directory:
         return self.email_by_id.get(manager_id) if manager_id else None
 
 
+# A row that passed the checks of its own: the row, its lowercased email, and its
+# manager's email (None: no manager, or one that cannot be used).
+_Checked = tuple[PersonRow, str, str | None]
+
+
 def people_import_plan(
     *, rows: Sequence[PersonRow], progress: ProgressCallback | None = None
 ) -> ImportPlan:
@@ -269,66 +185,14 @@ def people_import_plan(
     """
     plan = ImportPlan()
     directory = _Directory.load()
-    total = len(rows)
-
-    def reject(row: PersonRow, email: str, message: str) -> None:
-        plan.errors.append(RowError(line=row.line, email=email, message=message))
-
-    # Each row on its own. Rows without a usable, unique email go no further.
-    first_line: dict[str, int] = {}
-    checked: list[tuple[PersonRow, str, str | None]] = []  # row, email, manager email
-    for done, row in enumerate(rows, start=1):
-        if progress and done % IMPORT_BATCH_SIZE == 0:
-            progress("check", done, total)
-        email = row.email.lower()
-        if row.problem:
-            reject(row, email, row.problem)
-        problem = _email_problem(email)
-        if not problem and email in first_line:
-            problem = _("%(email)s is already on line %(line)s: each person must appear once.") % {
-                "email": email,
-                "line": first_line[email],
-            }
-        if problem:
-            reject(row, email, problem)
-            continue
-        first_line[email] = row.line
-        problems, manager_email = _row_problems(
-            row=row, email=email, is_new=email not in directory.people
-        )
-        for message in problems:
-            reject(row, email, message)
-        checked.append((row, email, manager_email))
-
+    checked = _rows_checked(plan=plan, rows=rows, directory=directory, progress=progress)
     _reject_addresses_of_others(
         candidates=[(row, email) for row, email, _m in checked if email not in directory.people],
-        reject=reject,
+        reject=plan.reject,
     )
-
     # Rows together: managers must exist, and reporting lines must not loop.
-    reports_to = {email: directory.manager_of(email) for email in directory.people}
-    for row, email, manager_email in checked:
-        known = manager_email in first_line or manager_email in directory.people
-        if manager_email and not known:
-            reject(
-                row,
-                email,
-                _("The manager %(email)s is neither in the file nor an existing person.")
-                % {"email": manager_email},
-            )
-            manager_email = None
-        reports_to[email] = manager_email
-    cycles = _reporting_cycles(reports_to=reports_to, starts=[email for _r, email, _m in checked])
-    for row, email, _manager in checked:
-        if email in cycles:
-            cycle = cycles[email]
-            start = cycle.index(email)
-            loop = [*cycle[start:], *cycle[:start], email]
-            reject(
-                row,
-                email,
-                _("This line makes a reporting cycle: %(cycle)s.") % {"cycle": " → ".join(loop)},
-            )
+    reports_to = _reporting_lines(plan=plan, checked=checked, directory=directory)
+    _reject_cycles(plan=plan, checked=checked, reports_to=reports_to)
 
     teams_before = set(directory.teams)
     for row, email, _manager in checked:
@@ -340,9 +204,83 @@ def people_import_plan(
     ]
     plan.user_ids = {email: pk for email, (pk, _n, _t, _m) in directory.people.items()}
     plan.errors.sort(key=lambda error: error.line)
-    if progress and total:
-        progress("check", total, total)
+    if progress and rows:
+        progress("check", len(rows), len(rows))
     return plan
+
+
+def _rows_checked(
+    *,
+    plan: ImportPlan,
+    rows: Sequence[PersonRow],
+    directory: _Directory,
+    progress: ProgressCallback | None,
+) -> list[_Checked]:
+    """Each row on its own; rows without a usable, unique email go no further."""
+    first_line: dict[str, int] = {}
+    checked: list[_Checked] = []
+    for done, row in enumerate(rows, start=1):
+        if progress and done % IMPORT_BATCH_SIZE == 0:
+            progress("check", done, len(rows))
+        email = row.email.lower()
+        if row.problem:
+            plan.reject(row, email, row.problem)
+        problem = _email_problem(email)
+        if not problem and email in first_line:
+            problem = _("%(email)s is already on line %(line)s: each person must appear once.") % {
+                "email": email,
+                "line": first_line[email],
+            }
+        if problem:
+            plan.reject(row, email, problem)
+            continue
+        first_line[email] = row.line
+        problems, manager_email = _row_problems(
+            row=row, email=email, is_new=email not in directory.people
+        )
+        for message in problems:
+            plan.reject(row, email, message)
+        checked.append((row, email, manager_email))
+    return checked
+
+
+def _reporting_lines(
+    *, plan: ImportPlan, checked: list[_Checked], directory: _Directory
+) -> dict[str, str | None]:
+    """Who reports to whom once the file is imported (lowercased emails), for
+    everyone in the directory and in the file. A manager neither in the file nor
+    in the directory is rejected, and counts as none."""
+    in_file = {email for _row, email, _m in checked}
+    reports_to = {email: directory.manager_of(email) for email in directory.people}
+    for row, email, manager_email in checked:
+        known = manager_email in in_file or manager_email in directory.people
+        if manager_email and not known:
+            plan.reject(
+                row,
+                email,
+                _("The manager %(email)s is neither in the file nor an existing person.")
+                % {"email": manager_email},
+            )
+            manager_email = None
+        reports_to[email] = manager_email
+    return reports_to
+
+
+def _reject_cycles(
+    *, plan: ImportPlan, checked: list[_Checked], reports_to: dict[str, str | None]
+) -> None:
+    """Reject each line whose person would be in a reporting cycle, naming the cycle."""
+    cycles = _reporting_cycles(reports_to=reports_to, starts=[email for _r, email, _m in checked])
+    for row, email, _manager in checked:
+        if email in cycles:
+            cycle = cycles[email]
+            start = cycle.index(email)
+            loop = [*cycle[start:], *cycle[:start], email]
+            plan.reject(
+                row,
+                email,
+                _("This line makes a reporting cycle: %(cycle)s.") % {"cycle": " → ".join(loop)},
+            )
 
 
 def _row_problems(*, row: PersonRow, email: str, is_new: bool) -> tuple[list[str], str | None]:
@@ -481,9 +419,12 @@ def people_import(
     - Only what the file says changes: people not in the file are untouched,
       and so are fields the file does not carry.
     - New people get an unusable password, a verified primary EmailAddress
-      (IT vouches for it) and an invitation email, recorded in the email
-      ledger in the same transaction (`feed.notifications.invitations`): sent once after the
-      commit, even if the broker is down then (the sweep hands it over later).
+      (IT vouches for it) and an invitation email: `events.people_added` is
+      sent in the same transaction, and the email ledger records the
+      invitations (`feed.notifications.handlers`), sent once after the commit,
+      even if the broker is down then (the sweep hands them over later).
+    - The cards showing people whose name or team changed are renewed
+      (`events.people_changed`, in the same transaction).
     - `dry_run` checks everything and reports the same counts, writing and
       sending nothing.
     """
@@ -506,19 +447,14 @@ def people_import(
             return result
         created = _people_write(plan=plan, progress=progress)
         result.written = True
-        result.invited = len(invitations_record(users=created))
+        # The handler that records invitations returns how many (`events.people_added`).
+        result.invited = sum(count or 0 for count in events.people_added.send(users=created))
     return result
 
 
 def _people_write(*, plan: ImportPlan, progress: ProgressCallback | None) -> list[User]:
     """Apply a plan without errors; returns the people created."""
-    team_ids = {name.casefold(): pk for pk, name in Team.objects.values_list("id", "name")}
-    for name in plan.new_teams:
-        team_ids[name.casefold()] = Team.objects.get_or_create(name=name)[0].pk
-
-    def team_id(name: str | None) -> int | None:
-        return team_ids[name.casefold()] if name else None
-
+    team_ids = _teams_write(plan=plan)
     new_people = [person for person in plan.people if person.action == "create"]
     # Reporting lines are set once everyone exists: a manager may come later in the file.
     to_link = [
@@ -526,19 +462,54 @@ def _people_write(*, plan: ImportPlan, progress: ProgressCallback | None) -> lis
         for person in plan.people
         if person.action == "update" or (person.action == "create" and person.manager_email)
     ]
-    total = len(new_people) + len(to_link)
-    done = 0
+    written = _Written(total=len(new_people) + len(to_link), progress=progress)
+    created = _people_create(people=new_people, team_ids=team_ids, written=written)
+    ids = plan.user_ids | {user.email: user.pk for user in created}
+    _people_link(people=to_link, ids=ids, team_ids=team_ids, written=written)
+    return created
+
+
+@dataclass
+class _Written:
+    """Rows written so far, reported to `progress` after each batch."""
+
+    total: int
+    progress: ProgressCallback | None
+    done: int = 0
+
+    def add(self, count: int) -> None:
+        self.done += count
+        if self.progress:
+            self.progress("write", self.done, self.total)
+
+
+def _teams_write(*, plan: ImportPlan) -> dict[str, int]:
+    """Create the teams the file adds; returns every team's id by case-folded name."""
+    team_ids = {name.casefold(): pk for pk, name in Team.objects.values_list("id", "name")}
+    for name in plan.new_teams:
+        team_ids[name.casefold()] = Team.objects.get_or_create(name=name)[0].pk
+    return team_ids
+
+
+def _team_id(team_ids: dict[str, int], name: str | None) -> int | None:
+    return team_ids[name.casefold()] if name else None
+
+
+def _people_create(
+    *, people: list[PersonPlan], team_ids: dict[str, int], written: _Written
+) -> list[User]:
+    """Create `people`, with their verified addresses, in batches; returns them."""
     created: list[User] = []
-    for start in range(0, len(new_people), IMPORT_BATCH_SIZE):
+    for start in range(0, len(people), IMPORT_BATCH_SIZE):
         batch = User.objects.bulk_create(
             [
                 User(
                     email=person.email,
                     name=person.name,
-                    team_id=team_id(person.team),
+                    team_id=_team_id(team_ids, person.team),
                     password=make_password(None),
                 )
-                for person in new_people[start : start + IMPORT_BATCH_SIZE]
+                for person in people[start : start + IMPORT_BATCH_SIZE]
             ]
         )
         # Their addresses are theirs now: claims others made without verifying them go.
@@ -552,25 +523,25 @@ def _people_write(*, plan: ImportPlan, progress: ProgressCallback | None) -> lis
             ]
         )
         created.extend(batch)
-        done += len(batch)
-        if progress:
-            progress("write", done, total)
+        written.add(len(batch))
+    return created
 
-    ids = plan.user_ids | {user.email: user.pk for user in created}
-    for start in range(0, len(to_link), IMPORT_BATCH_SIZE):
+
+def _people_link(
+    *, people: list[PersonPlan], ids: dict[str, int], team_ids: dict[str, int], written: _Written
+) -> None:
+    """Set the name, team and manager of `people` (all existing now), in batches."""
+    for start in range(0, len(people), IMPORT_BATCH_SIZE):
         batch = [
             User(
                 pk=ids[person.email],
                 name=person.name,
-                team_id=team_id(person.team),
+                team_id=_team_id(team_ids, person.team),
                 manager_id=ids[person.manager_email] if person.manager_email else None,
             )
-            for person in to_link[start : start + IMPORT_BATCH_SIZE]
+            for person in people[start : start + IMPORT_BATCH_SIZE]
         ]
         User.objects.bulk_update(batch, ["name", "team", "manager"])
-        # A bulk update sends no signal: the wins showing these people get new cards.
-        people_changed(people=Q(pk__in=[user.pk for user in batch]))
-        done += len(batch)
-        if progress:
-            progress("write", done, total)
-    return created
+        # A bulk update saves no model: the layers above are told who changed.
+        events.people_changed.send(user_ids=[user.pk for user in batch])
+        written.add(len(batch))

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from accounts import events
 from accounts.models import User
 
 
@@ -45,7 +46,9 @@ def user_update_profile(
     `avatar` is an already re-encoded file (see `wins_net.images.avatar_file`) that
     replaces the current one; `remove_avatar` removes it. The old file is deleted
     only after the transaction commits, so a failed save loses nothing, and a new
-    file written for a save that fails is deleted again.
+    file written for a save that fails is deleted again. The layers above hear
+    that what others see of the person changed (`events.people_changed`, in the
+    same transaction: the cards showing them are renewed).
     Raises ValidationError, with `user` left as it was, for invalid values.
     """
     values = {
@@ -77,6 +80,7 @@ def user_update_profile(
             elif remove_avatar:
                 user.avatar = ""
             user.save(update_fields=[*PROFILE_FIELDS, "avatar"])
+            events.people_changed.send(user_ids=[user.pk])
             if old_avatar:
                 transaction.on_commit(lambda: storage.delete(old_avatar), robust=True)
     except Exception:

@@ -1,23 +1,58 @@
 """
-What notifications do when something happens in the layers below.
+What notifications and the email ledger do when something happens in the layers
+below them: the wins feed (`feed.wins.events`), highlights
+(`feed.highlights.events`) and `accounts` (`accounts.events`).
 
-Each handler is registered on an event a lower domain declares (`wins_net.events`
-describes the mechanism) and runs in the sender's transaction: a line in the
-bell and an email recorded in the email ledger are written with the change that
-caused them, or not at all. Imported by `feed.apps.FeedConfig.ready()`.
+Registered when `feed.apps.FeedConfig.ready()` imports this module; each runs in
+the sender's transaction (`wins_net.events`), so a line in the bell or a row in
+the email ledger is written with its cause or not at all.
 """
 
 from __future__ import annotations
 
+from accounts import events as accounts_events
 from accounts.models import User
 from feed.highlights import events as highlights_events
 from feed.highlights.models import Consent, Highlight
+from feed.notifications.invitations import invitations_record
 from feed.notifications.services import (
     notifications_consent_answered,
+    notify_comment,
     notify_consent,
     notify_consent_answer,
+    notify_credits,
+    notify_reaction,
     notify_story_withdrawn,
 )
+from feed.wins import events as wins_events
+from feed.wins.models import Comment, Reaction, Win
+
+
+# --------------------------------------------------------------------------
+# People: an invitation for each person added
+# --------------------------------------------------------------------------
+@accounts_events.people_added.handler
+def _invite_the_people_added(*, users: list[User]) -> int:
+    """Record an invitation per person in the email ledger; returns how many were recorded."""
+    return len(invitations_record(users=users))
+
+
+# --------------------------------------------------------------------------
+# Wins: reactions, comments and credits
+# --------------------------------------------------------------------------
+@wins_events.reaction_added.handler
+def _tell_the_author_of_a_reaction(*, reaction: Reaction) -> None:
+    notify_reaction(reaction=reaction)
+
+
+@wins_events.comment_posted.handler
+def _tell_the_author_and_the_people_mentioned(*, comment: Comment, mentioned: list[User]) -> None:
+    notify_comment(comment=comment, mentioned=mentioned)
+
+
+@wins_events.people_credited.handler
+def _tell_the_people_credited(*, win: Win, people: list[User]) -> None:
+    notify_credits(win=win, people=people)
 
 
 # --------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 Ids from requests become objects only here, for a given viewer.
 
 Each function fails the same way (404) for "does not exist" and "you may not
-see it", so an id in a URL never tells whether something exists.
+see it", so an id in a URL never tells whether something exists. Nouns of the
+packages above keep their gates in their own `access.py` (a consent request:
+`feed.highlights.access`).
 
 The role checks (`is_comms`, `is_moderator`, `comms_people`) are defined in
 `feed.wins.roles`, beneath the models that need them, and imported from here by
@@ -16,7 +18,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from feed.highlights.models import Consent
 from feed.wins.models import Comment, Win
 from feed.wins.roles import COMMS_GROUP, MODERATION_PERMISSION, comms_people, is_comms, is_moderator
 
@@ -24,7 +25,6 @@ __all__ = [
     "COMMS_GROUP",
     "MODERATION_PERMISSION",
     "access_comment",
-    "access_consent",
     "access_person",
     "access_win",
     "access_win_as_author",
@@ -60,12 +60,3 @@ def access_comment(*, user: User, pk: int) -> Comment:
         Q(is_hidden=False) | Q(author_id=user.pk)
     )
     return get_object_or_404(comments.select_related("win", "author"), pk=pk)
-
-
-def access_consent(*, user: User, pk: int) -> Consent:
-    """A consent request addressed to `user`, or Http404. Nobody else may open one,
-    comms and superusers included: nobody answers on someone else's behalf."""
-    consents = Consent.objects.filter(person_id=user.pk).select_related(
-        "highlight", "highlight__win", "asked_by"
-    )
-    return get_object_or_404(consents, pk=pk)

@@ -9,7 +9,7 @@ everything it depends on:
 - the win and its `revision`, which goes up in the same transaction as every
   change to what the card shows: the win itself, its reactions, comments,
   credits and tags, and the names, pictures and teams of the people it shows
-  (the receivers at the end of this module);
+  (`feed.wins.revisions` says where);
 - the language and time zone it was rendered in;
 - which reactions the reader gave (their buttons are pressed).
 
@@ -45,10 +45,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import FETCH_PEERS, F, Q
+from django.db.models import FETCH_PEERS
 from django.db.models.fetch_modes import FetchMode
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
@@ -56,9 +54,9 @@ from django.utils import timezone, translation
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import Team, User
+from accounts.models import User
 from feed.wins.forms import WinForm
-from feed.wins.models import Comment, Credit, Reaction, Tag, Win
+from feed.wins.models import Reaction, Tag, Win
 from feed.wins.selectors import decorate, wins_with_details
 from feed.wins.templatetags.win_cards import avatar, since
 
@@ -70,10 +68,6 @@ RETURN_HOLE = mark_safe("<!--card:return-->")
 READER_AVATAR_HOLE = mark_safe("<!--card:reader-avatar-->")
 # Any of them, or the relative time `{% time_element %}` leaves (`SINCE_HOLE`).
 HOLE_PATTERN = re.compile(r"<!--card:(csrf|return|reader-avatar|since:([^>]+))-->")
-
-# The fields of a user that a card shows (`update_fields` naming none of them,
-# such as the last sign-in, changes no card).
-_PERSON_FIELDS = frozenset({"name", "email", "job_title", "team", "team_id", "avatar"})
 
 
 def _cache():
@@ -119,38 +113,52 @@ def feed_cards(
 
     missing = [pk for pk in ids if pk not in html]
     if missing:
-        # Visibility again: `wins` were selected a moment ago, perhaps before a change.
-        details = wins_with_details(
-            Win.objects.visible_to(reader).filter(pk__in=missing),
-            viewer=reader,
-            fetch_mode=fetch_mode,
-        )
-        template = get_template(CARD_TEMPLATE)
-        context = {
-            "user": reader,
-            "full": False,
-            "csrf_token": CSRF_HOLE,
-            "card_return_url": RETURN_HOLE,
-            "reader_avatar": READER_AVATAR_HOLE,
-            "card_holes": True,
-        }
-        listed = {win.pk: win.revision for win in wins}
-        fresh = {}
-        for win in decorate(list(details), viewer=reader):
-            html[win.pk] = template.render({**context, "win": win})
-            # A win that changed since it was listed is shown as it is now, but its
-            # card does not belong under the key of the revision listed.
-            if win.pk in keys and win.revision == listed[win.pk] and not win.is_hidden:
-                fresh[keys[win.pk]] = html[win.pk]
-        if fresh:
-            _cache().set_many(fresh, timeout=settings.CARD_CACHE_SECONDS)
-
+        html.update(_render_and_store(reader, wins, missing, keys=keys, fetch_mode=fetch_mode))
     holes = {
         CSRF_HOLE: escape(get_token(request)),
         RETURN_HOLE: escape(request.get_full_path()),
         READER_AVATAR_HOLE: avatar(reader, "sm"),
     }
     return [_fill(html[pk], holes) for pk in ids if pk in html]
+
+
+def _render_and_store(
+    reader: User,
+    wins: Sequence[Win],
+    missing: list[int],
+    *,
+    keys: dict[int, str],
+    fetch_mode: FetchMode,
+) -> dict[int, str]:
+    """The cards of the wins with ids `missing` that `reader` may still see, by id,
+    with holes; each stored under its key in `keys` when it may be shared."""
+    # Visibility again: `wins` were selected a moment ago, perhaps before a change.
+    details = wins_with_details(
+        Win.objects.visible_to(reader).filter(pk__in=missing),
+        viewer=reader,
+        fetch_mode=fetch_mode,
+    )
+    template = get_template(CARD_TEMPLATE)
+    context = {
+        "user": reader,
+        "full": False,
+        "csrf_token": CSRF_HOLE,
+        "card_return_url": RETURN_HOLE,
+        "reader_avatar": READER_AVATAR_HOLE,
+        "card_holes": True,
+    }
+    listed = {win.pk: win.revision for win in wins}
+    html: dict[int, str] = {}
+    fresh = {}
+    for win in decorate(list(details), viewer=reader):
+        html[win.pk] = template.render({**context, "win": win})
+        # A win that changed since it was listed is shown as it is now, but its
+        # card does not belong under the key of the revision listed.
+        if win.pk in keys and win.revision == listed[win.pk] and not win.is_hidden:
+            fresh[keys[win.pk]] = html[win.pk]
+    if fresh:
+        _cache().set_many(fresh, timeout=settings.CARD_CACHE_SECONDS)
+    return html
 
 
 def _fill(html: str, holes: dict[str, str]) -> SafeString:
@@ -197,97 +205,3 @@ def compose_box(request: HttpRequest) -> SafeString:
         )
         _cache().set(key, html, timeout=settings.CARD_CACHE_SECONDS)
     return mark_safe(html.replace(CSRF_HOLE, escape(get_token(request))))  # noqa: S308 - as _fill
-
-
-# --------------------------------------------------------------------------
-# Revisions: every change to what a card shows makes a new one.
-# --------------------------------------------------------------------------
-def cards_changed(*, win_ids: Iterable[int] | None = None, wins: Q | None = None) -> None:
-    """Give the wins with `win_ids`, or matching `wins`, a new revision."""
-    if win_ids is not None:
-        ids = [pk for pk in win_ids if pk is not None]
-        if not ids:
-            return
-        queryset = Win.objects.filter(pk__in=ids)
-    else:
-        queryset = Win.objects.filter(wins)
-    queryset.update(revision=F("revision") + 1)
-
-
-def people_changed(*, people: Q) -> None:
-    """New revisions for every win whose card shows one of `people` (a Q over
-    users): as author, credited, reacting, commenting or mentioned in a comment.
-    For changes made without `save()`, such as the people import's bulk update.
-    """
-    cards_changed(wins=_showing(User.objects.filter(people).values("pk")))
-
-
-def _showing(people) -> Q:
-    """Wins whose card shows one of `people` (a query of user ids)."""
-    return (
-        Q(author__in=people)
-        | Q(pk__in=Credit.objects.filter(user__in=people).values("win"))
-        | Q(pk__in=Reaction.objects.filter(user__in=people).values("win"))
-        | Q(pk__in=Comment.objects.filter(author__in=people).values("win"))
-        | Q(pk__in=Comment.mentions.through.objects.filter(user__in=people).values("comment__win"))
-    )
-
-
-@receiver(post_save, sender=Win)
-def _win_saved(sender, instance: Win, created: bool, update_fields=None, **kwargs) -> None:
-    if not created and not (update_fields and set(update_fields) <= {"search_vector"}):
-        cards_changed(win_ids=[instance.pk])
-
-
-@receiver([post_save, post_delete], sender=Reaction)
-@receiver([post_save, post_delete], sender=Comment)
-@receiver([post_save, post_delete], sender=Credit)
-def _part_changed(sender, instance, **kwargs) -> None:
-    cards_changed(win_ids=[instance.win_id])
-
-
-@receiver(m2m_changed, sender=Win.tags.through)
-def _tags_changed(sender, instance, action: str, reverse: bool, pk_set=None, **kwargs) -> None:
-    if not action.startswith("post_"):
-        return
-    if reverse:  # tag.wins.add(...): `instance` is the tag
-        cards_changed(win_ids=pk_set) if pk_set else cards_changed(wins=Q(tags=instance))
-    else:
-        cards_changed(win_ids=[instance.pk])
-
-
-@receiver(m2m_changed, sender=Comment.mentions.through)
-def _mentions_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None:
-    if action.startswith("post_") and not reverse:
-        cards_changed(win_ids=[instance.win_id])
-
-
-@receiver(post_save, sender=User)
-def _person_saved(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:
-    if created or (update_fields is not None and not _PERSON_FIELDS & set(update_fields)):
-        return
-    people_changed(people=Q(pk=instance.pk))
-
-
-@receiver(post_save, sender=Team)
-def _team_saved(sender, instance: Team, created: bool, **kwargs) -> None:
-    if not created:
-        cards_changed(wins=Q(author__team=instance))  # the team shown under the author's name
-
-
-@receiver(post_save, sender=Tag)
-def _tag_saved(sender, instance: Tag, created: bool, **kwargs) -> None:
-    if not created:
-        cards_changed(wins=Q(tags=instance))
-
-
-# Deleting a tag or a team removes its links, or empties its members' team, without
-# a signal per row: the wins are bumped before, in the transaction of the delete.
-@receiver(pre_delete, sender=Tag)
-def _tag_deleted(sender, instance: Tag, **kwargs) -> None:
-    cards_changed(wins=Q(tags=instance))
-
-
-@receiver(pre_delete, sender=Team)
-def _team_deleted(sender, instance: Team, **kwargs) -> None:
-    cards_changed(wins=Q(author__team=instance))

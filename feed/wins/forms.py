@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Team, User
 from feed.wins.models import WIN_BODY_MAX_LENGTH, Tag, Win
 from feed.wins.photos import PreparedPhoto, photo_prepare
 from feed.wins.services import people_mentioned
@@ -56,7 +56,57 @@ class WinBodyField(forms.CharField):
         return attrs
 
 
-class WinForm(forms.Form):
+def people_credited(text: str) -> list[User]:
+    """The people named by @handle in the composer's credit field, in order:
+    handles separated by spaces, commas or semicolons, `@` optional. Raises
+    ValidationError for a token that is no handle, or a handle nobody has."""
+    handles: list[str] = []
+    for token in (t for t in CREDIT_SEPARATORS.split(text) if t):
+        handle = "@" + token.lstrip("@")
+        if not MENTION_RE.fullmatch(handle.rstrip(".")):
+            raise ValidationError(
+                _("“%(text)s” is not an @handle. Pick people from the suggestions."),
+                code="credit_handle",
+                params={"text": token},
+            )
+        handles.append(handle)
+    wanted = parse_mentions(" ".join(handles))
+    found = {handle_for(p.email): p for p in people_mentioned(text=" ".join(handles))}
+    unknown = [h for h in wanted if h not in found]
+    if unknown:
+        raise ValidationError(
+            [
+                ValidationError(
+                    _("Nobody here has the handle @%(handle)s. Check the spelling."),
+                    code="credit_unknown",
+                    params={"handle": handle},
+                )
+                for handle in unknown
+            ]
+        )
+    return [found[h] for h in wanted]
+
+
+class ErrorSummaryMixin:
+    """`error_links` for the error summary at the top of a form (components/error_summary.html)."""
+
+    @property
+    def error_links(self) -> list[tuple[str, str]]:
+        """`(element id, message)` for each field error, for the error summary.
+
+        A group of radios or checkboxes is reached through its first input.
+        """
+        links: list[tuple[str, str]] = []
+        for field in self:
+            multiple = isinstance(
+                field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            )
+            target = f"{field.auto_id}_0" if multiple else field.auto_id
+            links.extend((target, str(error)) for error in field.errors)
+        return links
+
+
+class WinForm(ErrorSummaryMixin, forms.Form):
     """Post a win (`WinForm(author=user)`) or edit one (`WinForm(author=user, win=win)`).
 
     Field names `body`, `image` and `visibility` (`everyone` or `team`) are a
@@ -134,19 +184,7 @@ class WinForm(forms.Form):
         self.author = author
         self.win = win
         self.fields["tags"].queryset = Tag.objects.filter(is_value=True).order_by("name")
-        team = getattr(author, "team", None)
-        if team is None:
-            self.fields["visibility"].choices = [
-                (Win.Visibility.EVERYONE, Win.Visibility.EVERYONE.label)
-            ]
-            self.fields["visibility"].help_text = _(
-                "You are not in a team yet, so your wins are for everyone."
-            )
-        else:
-            self.fields["visibility"].choices = [
-                (Win.Visibility.EVERYONE, _("Everyone")),
-                (Win.Visibility.TEAM, gettext("My team only (%(team)s)") % {"team": team.name}),
-            ]
+        self._offer_audiences(team=getattr(author, "team", None))
         if win is None:
             self.fields["body"].label = gettext("What went well today, %(name)s?") % {
                 "name": author.get_short_name()
@@ -158,6 +196,18 @@ class WinForm(forms.Form):
             self.fields["image"].label = _("Replace it with a new photo")
         else:
             del self.fields["remove_image"]
+
+    def _offer_audiences(self, *, team: Team | None) -> None:
+        """Everyone, and the author's team by name when they have one."""
+        visibility = self.fields["visibility"]
+        if team is None:
+            visibility.choices = [(Win.Visibility.EVERYONE, Win.Visibility.EVERYONE.label)]
+            visibility.help_text = _("You are not in a team yet, so your wins are for everyone.")
+        else:
+            visibility.choices = [
+                (Win.Visibility.EVERYONE, _("Everyone")),
+                (Win.Visibility.TEAM, gettext("My team only (%(team)s)") % {"team": team.name}),
+            ]
 
     @staticmethod
     def _initial_for(win: Win) -> dict[str, Any]:
@@ -182,35 +232,16 @@ class WinForm(forms.Form):
     # ----------------------------------------------------------------- fields
     def clean_credited(self) -> list[User]:
         """The people named by @handle, in order. Unknown handles are an error."""
-        tokens = [t for t in CREDIT_SEPARATORS.split(self.cleaned_data["credited"]) if t]
-        handles: list[str] = []
-        for token in tokens:
-            handle = "@" + token.lstrip("@")
-            if not MENTION_RE.fullmatch(handle.rstrip(".")):
-                raise ValidationError(
-                    _("“%(text)s” is not an @handle. Pick people from the suggestions."),
-                    code="credit_handle",
-                    params={"text": token},
-                )
-            handles.append(handle)
-        wanted = parse_mentions(" ".join(handles))
-        found = {handle_for(p.email): p for p in people_mentioned(text=" ".join(handles))}
-        unknown = [h for h in wanted if h not in found]
-        if unknown:
-            raise ValidationError(
-                [
-                    ValidationError(
-                        _("Nobody here has the handle @%(handle)s. Check the spelling."),
-                        code="credit_unknown",
-                        params={"handle": handle},
-                    )
-                    for handle in unknown
-                ]
-            )
-        return [found[h] for h in wanted]
+        return people_credited(self.cleaned_data["credited"])
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
+        self._check_photo(cleaned_data)
+        return cleaned_data
+
+    def _check_photo(self, cleaned_data: dict[str, Any]) -> None:
+        """A new photo or the removal of the current one, not both; a description
+        with any photo; and a valid upload prepared (`cleaned_data["photo"]`)."""
         upload = cleaned_data.get("image")
         remove = cleaned_data.get("remove_image", False)
         if upload is not None and remove:
@@ -232,7 +263,6 @@ class WinForm(forms.Form):
             )
         if not self.errors and upload is not None:
             cleaned_data["photo"] = photo_prepare(upload.image)
-        return cleaned_data
 
     # ---------------------------------------------------------------- results
     def service_kwargs(self) -> dict[str, Any]:
@@ -268,21 +298,6 @@ class WinForm(forms.Form):
             if field is not None and field not in self.fields:
                 field = None
             self.add_error(field, item)
-
-    @property
-    def error_links(self) -> list[tuple[str, str]]:
-        """`(element id, message)` for each field error, for the error summary.
-
-        A group of radios or checkboxes is reached through its first input.
-        """
-        links: list[tuple[str, str]] = []
-        for field in self:
-            multiple = isinstance(
-                field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
-            )
-            target = f"{field.auto_id}_0" if multiple else field.auto_id
-            links.extend((target, str(error)) for error in field.errors)
-        return links
 
     @property
     def extras_open(self) -> bool:

@@ -15,8 +15,10 @@ from datetime import datetime
 from urllib.parse import quote
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.fetch_modes import FetchMode
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import ngettext
 
@@ -181,39 +183,51 @@ def decorate(wins: list[Win], *, viewer: User) -> list[Win]:
             win.body_html or render_body(win.body),
             people={handle_for(p.email): p for p in credited},
         )
-        counts = Counter(reaction.kind for reaction in win.reactions.all())
-        reacted = {(reaction.user_id, reaction.kind) for reaction in win.reactions.all()}
-        reacted_by: dict[str, list[User]] = {}
-        for reaction in win.reactions.all():
-            reacted_by.setdefault(reaction.kind, []).append(urls.person(reaction.user))
-        win.reacted_people = list(
-            {reaction.user_id: reaction.user for reaction in win.reactions.all()}.values()
-        )
         win.thumbnail_width = _thumbnail_width(win)
         inline = {name.lower() for name in parse_hashtags(win.body)}
         win.chip_tags = [tag for tag in win.tags.all() if tag.name.lower() not in inline]
         for tag in win.chip_tags:
             tag.feed_url = tag_prefix + quote(tag.name.lower(), safe="/")
-        win.reaction_summary = [
-            _reaction_summary(
-                kind,
-                label,
-                people=reacted_by.get(kind, []),
-                count=counts.get(kind, 0),
-                mine=(viewer.pk, kind) in reacted,
-            )
-            for kind, label in labels
-        ]
-        comments = list(win.comments.all())
-        for comment in comments:
-            urls.person(comment.author)
-            comment.delete_url = urls("feed:comment_delete", comment.pk)
-            comment.report_url = urls("feed:report_comment", comment.pk)
-            people = {handle_for(p.email): p for p in comment.mentions.all()}
-            comment.text_html = render_text(comment.body, people=people)
-        win.visible_comments = comments
-        win.latest_comments = comments[-INLINE_COMMENTS:]
+        _decorate_reactions(win, viewer=viewer, urls=urls, labels=labels)
+        _decorate_comments(win, urls=urls)
     return wins
+
+
+def _decorate_reactions(
+    win: Win, *, viewer: User, urls: _Urls, labels: list[tuple[str, str]]
+) -> None:
+    """`reacted_people` and `reaction_summary` (one per kind, in `labels` order)."""
+    counts = Counter(reaction.kind for reaction in win.reactions.all())
+    reacted = {(reaction.user_id, reaction.kind) for reaction in win.reactions.all()}
+    reacted_by: dict[str, list[User]] = {}
+    for reaction in win.reactions.all():
+        reacted_by.setdefault(reaction.kind, []).append(urls.person(reaction.user))
+    win.reacted_people = list(
+        {reaction.user_id: reaction.user for reaction in win.reactions.all()}.values()
+    )
+    win.reaction_summary = [
+        _reaction_summary(
+            kind,
+            label,
+            people=reacted_by.get(kind, []),
+            count=counts.get(kind, 0),
+            mine=(viewer.pk, kind) in reacted,
+        )
+        for kind, label in labels
+    ]
+
+
+def _decorate_comments(win: Win, *, urls: _Urls) -> None:
+    """Each comment's links and text; `visible_comments` and `latest_comments`."""
+    comments = list(win.comments.all())
+    for comment in comments:
+        urls.person(comment.author)
+        comment.delete_url = urls("feed:comment_delete", comment.pk)
+        comment.report_url = urls("feed:report_comment", comment.pk)
+        people = {handle_for(p.email): p for p in comment.mentions.all()}
+        comment.text_html = render_text(comment.body, people=people)
+    win.visible_comments = comments
+    win.latest_comments = comments[-INLINE_COMMENTS:]
 
 
 def _reaction_summary(kind: str, label: str, *, people: list[User], count: int, mine: bool) -> dict:
@@ -321,8 +335,6 @@ def feed_author(*, pk: int) -> User | None:
 
 def win_detail(*, viewer: User, pk: int) -> Win:
     """One win with all its details, for its own page. Http404 when not visible."""
-    from django.shortcuts import get_object_or_404
-
     win = get_object_or_404(wins_with_details(Win.objects.visible_to(viewer), viewer=viewer), pk=pk)
     return decorate([win], viewer=viewer)[0]
 
@@ -361,9 +373,6 @@ class PersonCounts:
 def person_counts(*, viewer: User, person: User) -> PersonCounts:
     """How many of `person`'s wins `viewer` may see, how many credit them, and the
     reactions on the former: one query, counting only what `viewer` may see."""
-    from django.db.models import Count, Exists, OuterRef, Sum
-    from django.db.models.functions import Coalesce
-
     credit = Credit.objects.filter(win=OuterRef("pk"), user=person)
     credit_ids = Credit.objects.filter(user=person).values("win_id")
     mine = Q(author_id=person.pk)

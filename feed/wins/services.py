@@ -4,6 +4,12 @@ Writes about wins: post, edit, delete, react, comment, report, moderate.
 Views, admin actions, tasks and commands call these functions; nothing else
 saves feed models. Each says what it guarantees. Permission checks that depend
 on who is asking raise `PermissionDenied`; bad input raises `ValidationError`.
+
+A change to what a win's card shows raises its revision (`feed.wins.revisions`)
+in the same transaction. What the layers above must hear about (a reaction, a
+comment, people credited, a win that can no longer be public) is sent as an
+event of `feed.wins.events`, in the same transaction too: the notifications and
+highlights packages handle them, and this module imports neither.
 """
 
 from __future__ import annotations
@@ -25,11 +31,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from feed.highlights.services import highlights_withdraw_for_win
-from feed.notifications.services import notify_comment, notify_credits, notify_reaction
+from feed.wins import events
 from feed.wins.access import is_moderator
 from feed.wins.models import HIDDEN_REASON_MAX_LENGTH, Comment, Credit, Reaction, Report, Tag, Win
 from feed.wins.photos import photo_files
+from feed.wins.revisions import revision_raise
 from feed.wins.search import win_search_vector_update
 from feed.wins.text import handle_for, parse_hashtags, parse_mentions, render_body
 from wins_net.celery import task_named
@@ -171,7 +177,7 @@ def _set_tags_and_credits(*, win: Win, tag_names: Sequence[str], credited: Seque
     Credit.objects.bulk_create(
         [Credit(win=win, user=person) for person in new], ignore_conflicts=True
     )
-    notify_credits(win=win, people=new)
+    events.people_credited.send(win=win, people=new)
 
 
 def _check_credits_in_team(*, win: Win, people: Iterable[User]) -> None:
@@ -230,7 +236,7 @@ def win_update(
         win.visibility = visibility
         win.team_id = editor.team_id
         if visibility == Win.Visibility.TEAM:
-            highlights_withdraw_for_win(
+            events.win_withdrawn_from_public.send(
                 win=win, by=editor, reason=str(_("The author took the win back."))
             )
     if image_alt is not None:
@@ -252,6 +258,7 @@ def win_update(
         win.save()
         _set_tags_and_credits(win=win, tag_names=tag_names, credited=credited)
         win_search_vector_update(win.pk)
+        revision_raise(win_ids=[win.pk])
     if replaced:
         transaction.on_commit(partial(files_delete, storage, replaced), robust=True)
     return win
@@ -263,7 +270,7 @@ def win_delete(*, win: Win, user: User) -> None:
     anyone else gets PermissionDenied.
 
     Its open highlights are withdrawn first, so no public story outlives it, and
-    the people they name and comms are told (`highlights_withdraw_for_win`).
+    the people they name and comms are told (`events.win_withdrawn_from_public`).
     Files are removed after the transaction commits, so a failed delete loses nothing.
     """
     if user.pk != win.author_id and not is_moderator(user):
@@ -275,7 +282,7 @@ def win_delete(*, win: Win, user: User) -> None:
             if user.pk == win.author_id
             else _("Deleted by moderators.")
         )
-        highlights_withdraw_for_win(win=win, by=user, reason=str(reason))
+        events.win_withdrawn_from_public.send(win=win, by=user, reason=str(reason))
         win.delete()
 
         def remove_files() -> None:
@@ -321,6 +328,7 @@ def win_image_process(*, win_id: int) -> bool:
         _store(win.thumbnail, thumbnail, stored)
         win.image_status = Win.ImageStatus.READY
         win.save(update_fields=_IMAGE_FIELDS)
+        revision_raise(win_ids=[win.pk])
         transaction.on_commit(partial(files_delete, storage, [source]), robust=True)
     return True
 
@@ -344,6 +352,7 @@ def win_image_fail(*, win_id: int) -> None:
         win.image_width = win.image_height = None
         win.image_status = Win.ImageStatus.FAILED
         win.save(update_fields=_IMAGE_FIELDS)
+        revision_raise(win_ids=[win.pk])
         transaction.on_commit(partial(files_delete, storage, names), robust=True)
 
 
@@ -419,12 +428,16 @@ def reaction_toggle(*, win: Win, user: User, kind: str) -> bool:
         raise ValidationError(_("That reaction does not exist."), code="kind")
     deleted, _details = Reaction.objects.filter(win=win, user=user, kind=kind).delete()
     if deleted:
-        Win.objects.filter(pk=win.pk).update(reaction_count=F("reaction_count") - deleted)
+        Win.objects.filter(pk=win.pk).update(
+            reaction_count=F("reaction_count") - deleted, revision=F("revision") + 1
+        )
         return False
     reaction, created = Reaction.objects.get_or_create(win=win, user=user, kind=kind)
     if created:
-        Win.objects.filter(pk=win.pk).update(reaction_count=F("reaction_count") + 1)
-        notify_reaction(reaction=reaction)
+        Win.objects.filter(pk=win.pk).update(
+            reaction_count=F("reaction_count") + 1, revision=F("revision") + 1
+        )
+        events.reaction_added.send(reaction=reaction)
     return True
 
 
@@ -434,7 +447,7 @@ def reaction_toggle(*, win: Win, user: User, kind: str) -> bool:
 @transaction.atomic
 def comment_create(*, win: Win, author: User, body: str) -> Comment:
     """Comment on a win; `@mentions` in the text are recorded. The win's author
-    and the people mentioned are notified (`feed.notifications.services`)."""
+    and the people mentioned hear of it (`events.comment_posted`)."""
     body = body.strip()
     if not body:
         raise ValidationError(_("Write a comment first."), code="empty")
@@ -443,14 +456,19 @@ def comment_create(*, win: Win, author: User, body: str) -> Comment:
     comment.save()
     mentioned = people_mentioned(text=body, exclude=author)
     comment.mentions.set(mentioned)
-    Win.objects.filter(pk=win.pk).update(comment_count=F("comment_count") + 1)
-    notify_comment(comment=comment, mentioned=mentioned)
+    Win.objects.filter(pk=win.pk).update(
+        comment_count=F("comment_count") + 1, revision=F("revision") + 1
+    )
+    events.comment_posted.send(comment=comment, mentioned=mentioned)
     return comment
 
 
 @transaction.atomic
 def comment_delete(*, comment: Comment, user: User) -> None:
-    """Delete a comment. Only its author may (PermissionDenied otherwise)."""
+    """Delete a comment. Only its author may (PermissionDenied otherwise).
+
+    The win's card gets its new revision from the receiver that deleting a
+    comment from the admin needs as well (`feed.wins.revisions._comment_deleted`)."""
     if user.pk != comment.author_id:
         raise PermissionDenied(_("Only the author can delete this comment."))
     win_id = comment.win_id
@@ -510,20 +528,21 @@ def win_hide(*, win: Win, moderator: User, reason: str) -> None:
 
     From the reports, the win's page in the admin, or anywhere else: its open
     reports are resolved, and its public stories are withdrawn at once, the
-    people they name and comms told (`highlights_withdraw_for_win`, with the
-    reason in the highlight's history). Hiding a hidden win again only changes
+    people they name and comms told (`events.win_withdrawn_from_public`, with
+    the reason in the highlight's history). Hiding a hidden win again only changes
     the reason. Moderators only (`is_moderator`; PermissionDenied otherwise).
     """
     _require_moderator(moderator)
     win.is_hidden = True
     win.hidden_reason = reason.strip()[:HIDDEN_REASON_MAX_LENGTH]
     win.save(update_fields=["is_hidden", "hidden_reason"])
+    revision_raise(win_ids=[win.pk])
     _resolve_reports(moderator=moderator, win=win)
     if win.hidden_reason:
         why = _("Hidden by moderators: %(reason)s") % {"reason": win.hidden_reason}
     else:
         why = _("Hidden by moderators.")
-    highlights_withdraw_for_win(win=win, by=moderator, reason=why)
+    events.win_withdrawn_from_public.send(win=win, by=moderator, reason=why)
 
 
 @transaction.atomic
@@ -534,6 +553,7 @@ def win_unhide(*, win: Win, moderator: User) -> None:
     win.is_hidden = False
     win.hidden_reason = ""
     win.save(update_fields=["is_hidden", "hidden_reason"])
+    revision_raise(win_ids=[win.pk])
 
 
 @transaction.atomic
@@ -546,6 +566,7 @@ def comment_hide(*, comment: Comment, moderator: User, reason: str) -> None:
     comment.is_hidden = True
     comment.hidden_reason = reason.strip()[:HIDDEN_REASON_MAX_LENGTH]
     comment.save(update_fields=["is_hidden", "hidden_reason"])
+    revision_raise(win_ids=[comment.win_id])
     _resolve_reports(moderator=moderator, comment=comment)
 
 
@@ -556,6 +577,7 @@ def comment_unhide(*, comment: Comment, moderator: User) -> None:
     comment.is_hidden = False
     comment.hidden_reason = ""
     comment.save(update_fields=["is_hidden", "hidden_reason"])
+    revision_raise(win_ids=[comment.win_id])
 
 
 def report_dismiss(*, report: Report, moderator: User) -> None:

@@ -1,9 +1,13 @@
+"""URLs of the wins feed.
+
+`urlpatterns` are mounted at the root in the `feed` namespace by the composition
+module `feed/urls.py` (with the consent pages of highlights); `people_urlpatterns`
+under `/people/` in the `accounts` namespace by `wins_net/urls.py`.
+"""
+
 from django.urls import path
 
-from feed.highlights.views import consent
-from feed.wins.views import browse, comments, compose, reactions, reports, search
-
-app_name = "feed"
+from feed.wins.views import browse, comments, compose, people, reactions, reports, search
 
 urlpatterns = [
     path("", browse.home, name="home"),
@@ -17,15 +21,12 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("wins/<int:pk>/report/", reports.report_win, name="report_win"),
     path("comments/<int:pk>/report/", reports.report_comment, name="report_comment"),
-    path("wins/consent/<int:consent_id>/", consent.consent_page, name="consent"),
-    path(
-        "wins/consent/<int:consent_id>/withdraw/",
-        consent.consent_withdraw_view,
-        name="consent_withdraw",
-    ),
-    path(
-        "wins/<int:win_id>/highlight/withdraw/",
-        consent.highlight_withdraw_view,
-        name="highlight_withdraw",
-    ),
+]
+
+# A person's page and their wins, under /people/ (`accounts:profile`...).
+people_urlpatterns = [
+    path("me/wins.md", people.export_markdown, name="export_markdown"),
+    path("me/wins.csv", people.export_csv, name="export_csv"),
+    path("autocomplete/", people.autocomplete, name="autocomplete"),
+    path("<int:pk>/", people.profile, name="profile"),
 ]

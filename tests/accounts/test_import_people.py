@@ -19,7 +19,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Team, User
-from accounts.services.people_import import people_csv_read, people_import
+from accounts.services.people_csv import people_csv_read
+from accounts.services.people_import import people_import
 from tests.factories import TeamFactory, UserFactory
 from wins_net.emails import email_render
 

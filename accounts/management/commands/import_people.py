@@ -12,15 +12,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.services.people_import import (
+from accounts.services.people_csv import (
     PEOPLE_COLUMNS,
-    ImportResult,
     PeopleFileError,
-    PersonPlan,
     PersonRow,
     people_csv_read,
-    people_import,
 )
+from accounts.services.people_import import ImportResult, PersonPlan, people_import
 from wins_net.progress import Progress
 
 STAGE_LABELS = {"check": "lines checked", "write": "rows written"}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from feed.highlights.access import access_consent
 from feed.highlights.consent_selectors import (
     can_withdraw,
     consent_changed,
@@ -29,7 +30,7 @@ from feed.highlights.consent_selectors import (
 from feed.highlights.consents import consent_answer
 from feed.highlights.models import CONSENT_MESSAGE_MAX_LENGTH, Consent, Highlight
 from feed.highlights.services import highlight_withdraw
-from feed.wins.access import access_consent, access_win
+from feed.wins.access import access_win
 
 APPROVE, DECLINE = "approve", "decline"
 

@@ -1,0 +1,22 @@
+"""
+Ids from requests become highlight objects only here, for a given viewer.
+
+As in `feed.wins.access` (wins, comments, people), each function fails the same
+way (404) for "does not exist" and "you may not see it".
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from feed.highlights.models import Consent
+
+
+def access_consent(*, user: User, pk: int) -> Consent:
+    """A consent request addressed to `user`, or Http404. Nobody else may open one,
+    comms and superusers included: nobody answers on someone else's behalf."""
+    consents = Consent.objects.filter(person_id=user.pk).select_related(
+        "highlight", "highlight__win", "asked_by"
+    )
+    return get_object_or_404(consents, pk=pk)
