@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from tests.factories import UserFactory
+from wins_net.celery import app
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
@@ -91,7 +92,6 @@ def _plain_http(settings):
 @pytest.fixture(autouse=True)
 def _celery_in_process(request):
     """Unit tests run tasks in-process; tests marked `integration` use a real worker."""
-    from wins_net.celery import app
 
     eager = request.node.get_closest_marker("integration") is None
     previous = app.conf.task_always_eager, app.conf.task_eager_propagates

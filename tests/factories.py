@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import factory
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
 from accounts.models import Team, User
 
@@ -79,9 +81,6 @@ def comms_user(**kwargs) -> User:
     A transactional test (the browser's) empties every table when it ends, and the
     permissions come back but not the group: it is then made again as the migration does.
     """
-    from importlib import import_module
-
-    from django.contrib.auth.models import Group, Permission
 
     group, created = Group.objects.get_or_create(name="Communications")
     if created:

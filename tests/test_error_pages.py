@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from allauth.core.internal.ratelimit import handler429
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.template.loader import render_to_string
 
 
@@ -22,8 +24,6 @@ def test_server_error_page_renders_without_a_request():
 
 @pytest.mark.django_db
 def test_too_many_requests_page_uses_the_layout(rf, user):
-    from allauth.core.internal.ratelimit import handler429
-    from django.contrib.sessions.middleware import SessionMiddleware
 
     request = rf.get("/accounts/login/")
     request.user = user

@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import resolve
@@ -161,8 +162,6 @@ def test_a_person_who_left_gets_nothing(client, people, files):
 
 
 def test_a_hidden_win_photo_is_only_for_its_author_and_staff(client, people, files):
-    from feed.wins.models import Win
-
     Win.objects.filter(body__startswith="We shipped").update(is_hidden=True)
     client.force_login(people["colleague"])
     assert client.get(files["win photo"]).status_code == 404
@@ -335,7 +334,6 @@ def test_serve_media_off_or_a_cdn_means_no_url(settings):
 def test_media_access_says_public_or_private(people, files):
     published = files["published highlight"].removeprefix("/media/")
     photo_name = files["win photo"].removeprefix("/media/")
-    from django.contrib.auth.models import AnonymousUser
 
     assert media_access(user=AnonymousUser(), name=published) is MediaAccess.PUBLIC
     assert media_access(user=people["colleague"], name=published) is MediaAccess.PUBLIC

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery, Task
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wins_net.settings")
 
@@ -33,8 +34,6 @@ def task_named(name: str) -> Task:
 
 def _make_broker_folders() -> None:
     """The file-system broker needs its folders before the first message."""
-    from django.conf import settings
-
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
         if key in options:

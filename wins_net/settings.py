@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -39,8 +40,6 @@ def _local_secret_key(path: Path) -> str:
 
     Every server of a deployment must share one key: set SECRET_KEY there.
     """
-    import secrets
-
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(path, "x") as key_file:  # "x": two processes starting at once keep one key

@@ -151,30 +151,10 @@ def consent_answer(*, consent: Consent, person: User, approve: bool, message: st
         raise PermissionDenied(_("Only the person asked can answer this request."))
     highlight = locked(consent.highlight)
     consent.refresh_from_db()
-    if consent.answer != Answer.PENDING:
-        raise ValidationError(
-            _("This request was already answered or is no longer needed (%(answer)s).")
-            % {"answer": str(consent.get_answer_display()).lower()},
-            code="answered",
-        )
     now = timezone.now()
-    if consent.expires_at <= now:
-        raise ValidationError(_("This request expired."), code="expired")
-    refuse_unless(
-        highlight, Status.AWAITING,
-        message=_("This highlight is %(status)s: it is not waiting for answers."),
-    )  # fmt: skip
-    if current_fingerprints(highlight).get(person.pk) != consent.fingerprint:
-        raise ValidationError(
-            _("The highlight changed since you were asked: look at the new version."),
-            code="changed",
-        )
-    message = message.strip()
-    if len(message) > CONSENT_MESSAGE_MAX_LENGTH:
-        raise ValidationError(
-            _("Keep your message under %(max)s characters.") % {"max": CONSENT_MESSAGE_MAX_LENGTH},
-            code="message",
-        )
+    message = _check_answerable(
+        consent, highlight=highlight, person=person, now=now, message=message
+    )
     consent.answer = Answer.APPROVED if approve else Answer.DECLINED
     consent.answered_at = now
     consent.closed_at = None if approve else now
@@ -200,6 +180,37 @@ def consent_answer(*, consent: Consent, person: User, approve: bool, message: st
     record_event(highlight, actor=person, before=Status.AWAITING,
                   action=Action.APPROVED if approve else Action.DECLINED)  # fmt: skip
     return consent
+
+
+def _check_answerable(
+    consent: Consent, *, highlight: Highlight, person: User, now: datetime, message: str
+) -> str:
+    """Refuse an answer `consent_answer` may not record (ValidationError); returns
+    the message, stripped."""
+    if consent.answer != Answer.PENDING:
+        raise ValidationError(
+            _("This request was already answered or is no longer needed (%(answer)s).")
+            % {"answer": str(consent.get_answer_display()).lower()},
+            code="answered",
+        )
+    if consent.expires_at <= now:
+        raise ValidationError(_("This request expired."), code="expired")
+    refuse_unless(
+        highlight, Status.AWAITING,
+        message=_("This highlight is %(status)s: it is not waiting for answers."),
+    )  # fmt: skip
+    if current_fingerprints(highlight).get(person.pk) != consent.fingerprint:
+        raise ValidationError(
+            _("The highlight changed since you were asked: look at the new version."),
+            code="changed",
+        )
+    message = message.strip()
+    if len(message) > CONSENT_MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep your message under %(max)s characters.") % {"max": CONSENT_MESSAGE_MAX_LENGTH},
+            code="message",
+        )
+    return message
 
 
 # --------------------------------------------------------------------------

@@ -210,39 +210,22 @@ def highlight_update(
     """
     require_comms(by, _("Only communications staff can edit highlights."))
     locked(highlight)
-    refuse_unless(
-        highlight, *Highlight.OPEN_STATUSES,
-        message=_("This highlight is %(status)s: it can no longer be edited."),
-    )  # fmt: skip
-    if image_choice not in ImageChoice.values:
-        raise ValidationError(_("Choose the win's image or no image."), code="image_choice")
     title, text, image_alt = title.strip(), text.strip(), image_alt.strip()
     wants_image = image_choice == ImageChoice.WIN
     win = highlight.win
-    win_has_image = win is not None and win.image_status == Win.ImageStatus.READY
-    if wants_image and not highlight.image and not win_has_image:
-        raise ValidationError(_("The win has no image to use."), code="no_image")
-    clean_content(title=title, text=text, has_image=wants_image, image_alt=image_alt)
-    people = {person.user_id: person for person in highlight.people.all()}
-    for user_id, name in (public_names or {}).items():
-        if user_id not in people:
-            raise ValidationError(_("That person is not named in this highlight."), code="person")
-        if not name.strip():
-            raise ValidationError(
-                _("Write how %(name)s appears in public.") % {"name": people[user_id].public_name},
-                code="public_name",
-            )
-    if highlight.status != Status.DRAFT:  # the edit asks again: see `consents.consent_request`
-        refuse_unasked(highlight, title=title, text=text)
+    people = _check_update(
+        highlight,
+        title=title,
+        text=text,
+        image_choice=image_choice,
+        image_alt=image_alt,
+        public_names=public_names or {},
+    )
     before = current_fingerprints(highlight)
     removed: list[str] = []
     storage = highlight.image.storage
     with files_removed_on_error() as stored:
-        if not wants_image and highlight.image:
-            removed.append(highlight.image.name)
-            highlight.image = ""
-        elif wants_image and not highlight.image and not _copy_win_image(highlight, win, stored):
-            raise ValidationError(_("The win's image cannot be read."), code="no_image")
+        removed += _image_set(highlight, wants_image=wants_image, win=win, stored=stored)
         highlight.title, highlight.text = title, text
         highlight.image_alt = image_alt if highlight.image else ""
         if highlight.published_at is None:  # never public: see `move_to_title`
@@ -264,6 +247,57 @@ def highlight_update(
     if removed:
         transaction.on_commit(partial(files_delete, storage, removed), robust=True)
     return highlight
+
+
+def _image_set(
+    highlight: Highlight, *, wants_image: bool, win: Win | None, stored: list[tuple[Storage, str]]
+) -> list[str]:
+    """Drop the highlight's image, or copy the win's when it has none yet; returns
+    the names of files to delete once the edit commits."""
+    if not wants_image and highlight.image:
+        name = highlight.image.name
+        highlight.image = ""
+        return [name]
+    if wants_image and not highlight.image and not _copy_win_image(highlight, win, stored):
+        raise ValidationError(_("The win's image cannot be read."), code="no_image")
+    return []
+
+
+def _check_update(
+    highlight: Highlight,
+    *,
+    title: str,
+    text: str,
+    image_choice: str,
+    image_alt: str,
+    public_names: Mapping[int, str],
+) -> dict[int, HighlightPerson]:
+    """Refuse an edit `highlight_update` may not save (ValidationError); returns
+    the people named, by user id."""
+    refuse_unless(
+        highlight, *Highlight.OPEN_STATUSES,
+        message=_("This highlight is %(status)s: it can no longer be edited."),
+    )  # fmt: skip
+    if image_choice not in ImageChoice.values:
+        raise ValidationError(_("Choose the win's image or no image."), code="image_choice")
+    wants_image = image_choice == ImageChoice.WIN
+    win = highlight.win
+    win_has_image = win is not None and win.image_status == Win.ImageStatus.READY
+    if wants_image and not highlight.image and not win_has_image:
+        raise ValidationError(_("The win has no image to use."), code="no_image")
+    clean_content(title=title, text=text, has_image=wants_image, image_alt=image_alt)
+    people = {person.user_id: person for person in highlight.people.all()}
+    for user_id, name in public_names.items():
+        if user_id not in people:
+            raise ValidationError(_("That person is not named in this highlight."), code="person")
+        if not name.strip():
+            raise ValidationError(
+                _("Write how %(name)s appears in public.") % {"name": people[user_id].public_name},
+                code="public_name",
+            )
+    if highlight.status != Status.DRAFT:  # the edit asks again: see `consents.consent_request`
+        refuse_unasked(highlight, title=title, text=text)
+    return people
 
 
 @transaction.atomic

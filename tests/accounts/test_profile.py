@@ -17,6 +17,7 @@ from accounts.forms import time_zone_choices
 from accounts.models import User
 from accounts.services.profiles import user_update_profile
 from tests.factories import TeamFactory, UserFactory
+from wins_net.images import avatar_file
 
 pytestmark = pytest.mark.django_db
 
@@ -308,7 +309,6 @@ def test_new_avatar_and_remove_together_is_an_error(client, media_root):
 def test_failed_save_keeps_the_old_avatar_and_drops_the_new_file(monkeypatch, media_root):
     """Nothing is lost and nothing is left behind when the database write fails."""
     person = person_with_avatar(name="Ana")
-    from wins_net.images import avatar_file
 
     new_avatar = avatar_file(Image.new("RGB", (10, 10)))
 

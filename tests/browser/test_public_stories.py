@@ -22,6 +22,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from feed.demo.pictures import PictureSpec, render_picture
+from feed.highlights import consents
 from feed.highlights import services as highlights
 from feed.wins import photos
 from feed.wins.services import win_create
@@ -69,8 +70,8 @@ def stories(transactional_db, settings):
             **(picture(style, n) if style else {}),
         )
         draft = highlights.highlight_propose(win=win, by=comms)
-        for consent in highlights.consent_request(highlight=draft, by=comms):
-            highlights.consent_answer(consent=consent, person=consent.person, approve=True)
+        for consent in consents.consent_request(highlight=draft, by=comms):
+            consents.consent_answer(consent=consent, person=consent.person, approve=True)
         draft.refresh_from_db()
         published.append(highlights.highlight_publish(highlight=draft, by=comms))
     gone = published.pop(1)

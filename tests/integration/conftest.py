@@ -19,7 +19,13 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
+import requests
+from aiosmtpd.controller import Controller
+from celery import current_app
 from django.db import connection
+
+from tests.conftest import unavailable
+from wins_net.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -117,7 +123,6 @@ def redis_server(port: int, *, folder: Path) -> Iterator[str]:
     must never be stopped. Leaving the block stops the server; entering another
     block with the same port starts an empty one, as a restarted Redis would be.
     """
-    from tests.conftest import unavailable
 
     binary = shutil.which("redis-server")
     if binary is None:
@@ -213,9 +218,6 @@ def stop_group(process: subprocess.Popen) -> None:
 def celery_publishing_to(broker_url: str, **transport_options: object) -> Iterator[None]:
     """Tasks published by this test process go to `broker_url` instead of the configured
     broker (shared by other tests), for as long as the block lasts."""
-    from celery import current_app
-
-    from wins_net.celery import app
 
     def forget_connections() -> None:
         if app._pool is not None:
@@ -280,7 +282,6 @@ class SmtpSink:
         self._stop()
 
     def _start(self) -> None:
-        from aiosmtpd.controller import Controller
 
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self._controller.start()
@@ -382,7 +383,6 @@ def collect_static(env: dict[str, str]) -> None:
 @contextmanager
 def web_server(env: dict[str, str], *, log: Path) -> Iterator[str]:
     """gunicorn on a free port of 127.0.0.1, serving once /healthz answers; yields its URL."""
-    import requests
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"

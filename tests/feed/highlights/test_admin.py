@@ -3,18 +3,26 @@ messages or form errors, and every change goes through `feed.highlights.services
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
 
 from feed.highlights import services as highlights
 from feed.highlights.consents import consent_answer, consent_request
 from feed.highlights.models import Highlight, HighlightEvent
+from feed.wins.models import Comment
 from tests.factories import UserFactory, WinFactory
+from wins_net.images import encode
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +92,6 @@ def test_highlight_page_shows_people_consents_and_events(comms_client, awaiting)
 
 
 def test_staff_outside_comms_cannot_act(client, settings, draft):
-    from tests.factories import UserFactory
-
     settings.MFA_REQUIRED_FOR_STAFF = False
     client.force_login(UserFactory(is_staff=True))
     response = client.post(
@@ -99,8 +105,6 @@ def test_staff_outside_comms_cannot_act(client, settings, draft):
 
 def test_superuser_refused_when_acting_as_a_service_refuses(client, settings, awaiting):
     """The superuser can run the actions; a refusal is a message, never a 500."""
-    from tests.factories import UserFactory
-
     settings.MFA_REQUIRED_FOR_STAFF = False
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     said = act(client, "highlight", "ask_for_consent", [awaiting.pk])
@@ -252,10 +256,6 @@ def test_an_error_after_the_service_saved_undoes_the_save(comms_client, awaiting
 
 
 def test_image_choice_and_description(comms_client, comms, author, settings, tmp_path):
-    from django.core.files.base import ContentFile
-    from PIL import Image
-
-    from wins_net.images import encode
 
     settings.MEDIA_ROOT = tmp_path
     win = WinFactory(author=author, image_status="ready", image_alt="A team photo")
@@ -427,7 +427,6 @@ def test_saving_a_published_highlight_unchanged_keeps_it_public(comms_client, pu
 
 
 def _radio_values(page: str, name: str) -> list[str]:
-    import re
 
     return re.findall(rf'<input type="radio" name="{name}" value="([^"]*)"', page)
 
@@ -438,11 +437,6 @@ def test_the_win_image_is_offered_only_when_there_is_one(
     page = comms_client.get(change_url(draft)).text
     assert _radio_values(page, "image_choice") == ["none"]
     assert "The win&#x27;s image" not in page.split('id="id_image_choice"')[1].split("</div>")[0]
-
-    from django.core.files.base import ContentFile
-    from PIL import Image
-
-    from wins_net.images import encode
 
     settings.MEDIA_ROOT = tmp_path
     pictured = WinFactory(author=author, image_status="ready", image_alt="A photo")
@@ -492,9 +486,6 @@ def test_the_list_consent_summary_follows_the_status(comms_client, awaiting, aut
 
 
 def test_event_str_is_in_local_time(draft, settings):
-    from datetime import UTC, datetime
-
-    from django.utils import timezone
 
     settings.TIME_ZONE = "Europe/Madrid"
     event = draft.events.get()
@@ -507,7 +498,6 @@ def test_event_str_is_in_local_time(draft, settings):
 # Wins and comments: comms see what everyone sees
 # --------------------------------------------------------------------------
 def test_comms_see_only_wins_for_everyone_that_are_not_hidden(comms_client, win, author):
-    from feed.wins.models import Comment
 
     team_only = WinFactory(author=author, visibility="team", body="Our team-only numbers")
     hidden = WinFactory(author=author, body="A hidden win", is_hidden=True)
@@ -538,7 +528,6 @@ def test_comms_see_only_wins_for_everyone_that_are_not_hidden(comms_client, win,
 
 
 def test_moderators_and_superusers_still_see_every_win(client, settings, win, author):
-    from django.contrib.auth.models import Permission
 
     settings.MFA_REQUIRED_FOR_STAFF = False
     team_only = WinFactory(author=author, visibility="team")

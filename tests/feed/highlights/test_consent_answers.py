@@ -23,7 +23,10 @@ from django.utils import timezone
 from accounts.models import Cadence, NotificationKind
 from feed.highlights import services as highlights
 from feed.highlights.consents import consent_answer, consent_request, consents_remind_and_expire
+from feed.notifications import services as notifications
+from feed.notifications.emails import message_build
 from feed.notifications.models import Email, Notification
+from feed.notifications.periods import previous_day
 from feed.notifications.services import notifications_muted, preference_set
 from feed.wins.access import COMMS_GROUP
 from tests.factories import UserFactory, WinFactory
@@ -185,8 +188,6 @@ def test_the_email_follows_the_askers_preference(
 
 
 def test_answers_can_wait_for_the_daily_summary(awaiting, comms, author):
-    from feed.notifications.emails import message_build
-    from feed.notifications.periods import previous_day
 
     preference_set(user=comms, kind=NotificationKind.CONSENT_ANSWER, cadence=Cadence.DAILY)
     consent_answer(
@@ -240,7 +241,6 @@ def test_nobody_is_told_when_the_asker_left_the_organisation(
 
 def test_an_email_recorded_before_the_asker_left_comms_is_not_sent(awaiting, comms, author):
     """It leads to the admin area, where they no longer go."""
-    from feed.notifications.emails import message_build
 
     consent_answer(consent=consent_of(awaiting, author), person=author, approve=True)
     email = Email.objects.get(recipient=comms, kind=Email.Kind.CONSENT_ANSWER)
@@ -273,7 +273,6 @@ def test_muted_history_tells_nobody(awaiting, comms, author):
 
 def test_the_line_is_written_with_the_answer_or_not_at_all(awaiting, comms, author, monkeypatch):
     """Same transaction: when telling comms fails, the answer is not recorded either."""
-    from feed.notifications import services as notifications
 
     def broken(*args, **kwargs):
         raise RuntimeError("mail table unavailable")

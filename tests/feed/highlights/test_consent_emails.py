@@ -11,6 +11,7 @@ from feed.highlights.consents import consent_request
 from feed.notifications.emails import message_build
 from feed.notifications.models import Email, Notification
 from feed.notifications.services import notifications_muted, preference_set
+from tests.factories import WinFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,6 @@ def test_muted_history_tells_nobody(draft, comms):
 
 
 def test_comms_asking_about_their_own_win_is_still_told(comms):
-    from tests.factories import WinFactory
 
     win = WinFactory(author=comms)
     highlight = highlights.highlight_propose(win=win, by=comms)

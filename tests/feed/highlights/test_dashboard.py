@@ -6,15 +6,20 @@ import csv
 import io
 import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from feed.highlights import services as highlights
 from feed.highlights.consents import consent_answer, consent_request
 from feed.highlights.dashboard import dashboard_data, month_range
+from feed.highlights.views.dashboard import LABEL_CHAR_WIDTH, LABEL_WIDTH, funnel_label_width
 from feed.wins.models import Credit
 from tests.factories import TeamFactory, UserFactory, WinFactory, comms_user
 
@@ -222,9 +227,6 @@ def test_page_layout_breadcrumbs_totals_and_scrolling_tables(client, scenario):
 
 
 def test_css_styles_totals_as_bold_rows_and_scrolls_tables():
-    from pathlib import Path
-
-    from django.conf import settings
 
     css = (Path(settings.BASE_DIR) / "static/css/dashboard.css").read_text()
     footer = re.search(r"\.dashboard-table tfoot td \{(.*?)\}", css, re.S).group(1)
@@ -237,7 +239,6 @@ def test_css_styles_totals_as_bold_rows_and_scrolls_tables():
 
 def test_funnel_labels_fit_in_spanish(client, scenario):
     """The label column grows with the longest label: "Consentimiento pedido" in Spanish."""
-    from feed.highlights.views.dashboard import LABEL_CHAR_WIDTH, LABEL_WIDTH
 
     client.force_login(scenario["comms"])
     client.cookies["django_language"] = "es"
@@ -247,11 +248,8 @@ def test_funnel_labels_fit_in_spanish(client, scenario):
     assert width >= LABEL_WIDTH
     assert width - 8 >= max(len(label) for label in labels) * LABEL_CHAR_WIDTH
     assert f'x="{width}"' in response.text
-    from django.utils import translation
 
     with translation.override("es"):
-        from feed.highlights.views.dashboard import funnel_label_width
-
         assert funnel_label_width() >= len("Consentimiento pedido") * LABEL_CHAR_WIDTH + 8
 
 
@@ -389,7 +387,6 @@ def test_admin_index_links_it_for_comms_only(client, settings, db):
     # given the permission to change highlights (but are not comms) do not.
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert URL in client.get(reverse("admin:index")).text
-    from django.contrib.auth.models import Permission
 
     editor = UserFactory(is_staff=True)
     editor.user_permissions.add(Permission.objects.get(codename="change_highlight"))

@@ -7,18 +7,22 @@ from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
+from PIL import Image
 
 from feed.highlights import services as highlights
 from feed.highlights.consents import consent_answer, consent_request, consents_remind_and_expire
 from feed.highlights.models import Consent, Highlight, HighlightEvent
 from feed.highlights.selectors import highlight_public, published_highlights
 from feed.highlights.snapshots import consent_fingerprint, consent_snapshot
+from feed.highlights.tasks import consents_remind_and_expire as consents_remind_and_expire_task
 from feed.notifications.models import Email, Notification
 from feed.wins.models import Win
 from feed.wins.services import win_delete, win_update
 from tests.factories import WinFactory
+from wins_net.images import encode
 
 from .conftest import consent_of
 
@@ -211,10 +215,6 @@ def test_one_open_highlight_per_win(draft, win, comms):
 
 
 def test_an_image_is_copied_and_needs_a_description(comms, author, settings):
-    from django.core.files.base import ContentFile
-    from PIL import Image
-
-    from wins_net.images import encode
 
     win = WinFactory(author=author, image_status="ready", image_alt="A team photo")
     content = encode(Image.new("RGB", (64, 48), "teal"))
@@ -274,9 +274,7 @@ def test_expiry_days_come_from_settings(draft, comms, settings):
 
 
 def test_beat_task_runs_the_sweep(awaiting):
-    from feed.highlights.tasks import consents_remind_and_expire
-
-    assert consents_remind_and_expire.delay().get() == {"reminded": 0, "expired": 0}
+    assert consents_remind_and_expire_task.delay().get() == {"reminded": 0, "expired": 0}
 
 
 def test_events_record_who_and_when(published, comms, author):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from feed.highlights import services as highlights
@@ -163,7 +163,6 @@ def test_someone_who_left_cannot_be_added(naming, comms, pedro):
 
 
 def test_only_comms_add_people(naming, author, marta):
-    from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         highlights.highlight_people_add(highlight=naming, by=author, users=[marta])

@@ -11,7 +11,10 @@ from django.urls import reverse
 from PIL import Image
 
 from feed.highlights import services as highlights
+from feed.highlights import share_images
 from feed.highlights.consents import consent_answer, consent_request
+from feed.highlights.dashboard import highlight_view_record
+from feed.highlights.models import HighlightView
 from feed.wins.models import Credit
 from tests.factories import CommentFactory, WinFactory
 from wins_net.images import encode
@@ -219,7 +222,6 @@ def test_taken_down_to_ask_again_is_410(client, published, comms):
 
 def test_share_card_draws_without_system_fonts(monkeypatch):
     """With no TrueType font installed, Pillow's own font draws the card, accents dropped."""
-    from feed.highlights import share_images
 
     monkeypatch.setattr(share_images, "FONT_CANDIDATES", ())
     share_images._font_path.cache_clear()
@@ -239,7 +241,6 @@ BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Ver
 
 
 def views_of(highlight) -> int:
-    from feed.highlights.models import HighlightView
 
     return sum(HighlightView.objects.filter(highlight=highlight).values_list("count", flat=True))
 
@@ -247,7 +248,6 @@ def views_of(highlight) -> int:
 def test_a_read_is_counted_without_a_cookie_of_its_own(client, published):
     """Each GET by a browser adds one to today's row; counting sets nothing on the
     reader, and the row holds no more than the highlight, the day and the count."""
-    from feed.highlights.models import HighlightView
 
     for expected in (1, 2, 3):
         response = client.get(detail_url(published), headers={"User-Agent": BROWSER})
@@ -317,8 +317,6 @@ def test_counting_keeps_the_page_small(client, published, django_assert_max_num_
 
 def test_the_first_read_of_a_day_after_a_concurrent_one(published):
     """A row created between the UPDATE and the INSERT is incremented, not duplicated."""
-    from feed.highlights.dashboard import highlight_view_record
-    from feed.highlights.models import HighlightView
 
     HighlightView.objects.create(highlight=published, day="2026-05-01", count=4)
     highlight_view_record(highlight_id=published.pk, day=__import__("datetime").date(2026, 5, 1))

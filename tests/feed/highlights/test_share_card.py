@@ -19,8 +19,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
 
+from feed.highlights import consents, share_images
 from feed.highlights import services as highlights
-from feed.highlights import share_images
 from feed.highlights.views.public import public_names
 from tests.factories import WinFactory
 from wins_net.images import encode
@@ -183,8 +183,8 @@ def test_a_new_brand_draws_a_new_card(client, comms, author, settings):
     content = encode(Image.new("RGB", (300, 500), "orange"))
     win.image.save(content.name, ContentFile(content.read()), save=True)
     draft = highlights.highlight_propose(win=win, by=comms)
-    highlights.consent_request(highlight=draft, by=comms)
-    highlights.consent_answer(consent=consent_of(draft, author), person=author, approve=True)
+    consents.consent_request(highlight=draft, by=comms)
+    consents.consent_answer(consent=consent_of(draft, author), person=author, approve=True)
     draft.refresh_from_db()
     story = highlights.highlight_publish(highlight=draft, by=comms)
     url = reverse("highlights:share_image", kwargs={"slug": story.slug})

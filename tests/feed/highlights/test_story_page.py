@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from feed.highlights import consents
 from feed.highlights import services as highlights
 from tests.factories import WinFactory
 
@@ -28,8 +29,8 @@ def detail_url(highlight) -> str:
 def story_of(*, author, comms, body: str):
     """A published story of a new win of `author`, with their consent."""
     draft = highlights.highlight_propose(win=WinFactory(author=author, body=body), by=comms)
-    highlights.consent_request(highlight=draft, by=comms)
-    highlights.consent_answer(consent=consent_of(draft, author), person=author, approve=True)
+    consents.consent_request(highlight=draft, by=comms)
+    consents.consent_answer(consent=consent_of(draft, author), person=author, approve=True)
     draft.refresh_from_db()
     return highlights.highlight_publish(highlight=draft, by=comms)
 

@@ -10,8 +10,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from feed.wins.models import Tag, Win
-from feed.wins.selectors import FEED_PAGE_SIZE, encode_cursor, feed_page
+from feed.wins.selectors import FEED_PAGE_SIZE, decode_cursor, encode_cursor, feed_page
 from feed.wins.services import content_hide, report_create
+from feed.wins.templatetags.win_cards import credits_line
 from tests.factories import (
     CommentFactory,
     ReactionFactory,
@@ -303,7 +304,6 @@ def test_a_card_shows_author_time_credits_tags_and_badges(client, viewer, team):
 
 
 def test_credits_of_three_people_are_a_proper_list():
-    from feed.wins.templatetags.win_cards import credits_line
 
     people = [UserFactory(name=n) for n in ("Ana", "Luis", "Marta")]
     text = re.sub(r"<[^>]+>", "", credits_line(people))
@@ -479,7 +479,6 @@ def test_a_wins_page_needs_a_signed_in_person(client):
 
 
 def test_encode_cursor_round_trips():
-    from feed.wins.selectors import decode_cursor
 
     win = WinFactory()
     assert decode_cursor(encode_cursor(win)) == (win.created_at, win.pk)

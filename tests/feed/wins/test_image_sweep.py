@@ -19,6 +19,7 @@ from feed.wins import photos, services, tasks
 from feed.wins.models import Win
 from tests.factories import UserFactory, WinFactory
 from tests.feed.wins.test_images import RED, stored_files
+from wins_net.celery import app
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,6 @@ def test_sweeping_twice_processes_once(lost, django_capture_on_commit_callbacks)
 
 
 def test_the_periodic_task_calls_the_sweep(lost, django_capture_on_commit_callbacks):
-    from wins_net.celery import app
 
     win = lost(minutes=20)
     hopeless = lost(minutes=2 * 24 * 60)

@@ -3,7 +3,10 @@ both only what the reader may see, with a clear page for any input."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
@@ -153,9 +156,6 @@ def test_the_search_uses_the_gin_index(reader):
 
 def test_the_index_migration_is_reversible():
     require_postgresql()
-    from importlib import import_module
-
-    from django.apps import apps
 
     migration = import_module("feed.migrations.0002_win_search_index")
 
