@@ -45,12 +45,12 @@ from django.utils import timezone
 from accounts.models import EmailPreference, User
 from feed.notifications.kinds import EmailKind
 from feed.notifications.models import Email
+from feed.notifications.names import mention_names, named_excerpt
 from feed.notifications.periods import Period, period_from_key, previous_week
 from feed.notifications.planning import Plan, emails_plan, row_period
 from feed.notifications.preferences import preferences_of
 from feed.wins.media import Thumbnail, win_thumbnail
 from feed.wins.models import Credit, Win
-from feed.wins.text import excerpt
 from wins_net.links import absolute_url
 
 # The most celebrated wins (reactions and comments) shown at the top of the digest,
@@ -355,6 +355,7 @@ def _sort_into(
 ) -> list[DigestWin]:
     """Each win as the digest shows it, added to its author's entry; returns them all."""
     items: list[DigestWin] = []
+    names = mention_names(win.body for win in wins)
     for win in wins:
         entry = by_person.get(win.author_id)
         if entry is None:  # joined the tree between the two queries (subquery case)
@@ -363,7 +364,7 @@ def _sort_into(
             pk=win.pk,
             url=urls("feed:win_detail", win.pk),
             author=entry.person,
-            excerpt=excerpt(win.body, chars=EXCERPT_CHARS),
+            excerpt=named_excerpt(win.body, chars=EXCERPT_CHARS, names=names),
             created_at=win.created_at,
             team_only=win.visibility == Win.Visibility.TEAM,
             reactions=win.reaction_count,
