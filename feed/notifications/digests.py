@@ -66,8 +66,6 @@ EMAIL_WINS = 40
 # People who posted, listed one by one (beyond `EMAIL_WINS`, a line each with
 # their count); the rest are counted, and the app has them all.
 PEOPLE_SHOWN = 100
-# People without wins named one by one; beyond that they are counted.
-QUIET_NAMED = 15
 # A win's text in the digest, on one line: enough to know what it is about.
 EXCERPT_CHARS = 280
 
@@ -137,7 +135,9 @@ class Digest:
     period: Period
     scope: str  # EmailPreference.DigestScope
     posters: list[DigestPerson]  # people with wins, by name
-    quiet: list[User]  # people without wins, by name
+    # People without wins, by name: counted in the email, never named (it
+    # celebrates what happened; it is not a list of who did nothing).
+    quiet: list[User]
     top: list[DigestWin]
     totals: DigestTotals
     feed_url: str
@@ -160,12 +160,8 @@ class Digest:
         return max(0, len(self.posters) - PEOPLE_SHOWN)
 
     @property
-    def quiet_names(self) -> list[str]:
-        return [person.display_name for person in self.quiet[:QUIET_NAMED]]
-
-    @property
-    def more_quiet(self) -> int:
-        return max(0, len(self.quiet) - QUIET_NAMED)
+    def quiet_count(self) -> int:
+        return len(self.quiet)
 
     @property
     def is_tree(self) -> bool:
