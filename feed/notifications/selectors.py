@@ -57,7 +57,7 @@ class NotificationPage:
 
 # Kinds about a highlight rather than a win: shown whatever became of the win
 # (deleted, or hidden from the person told).
-STORY_KINDS = (NotificationKind.STORY_WITHDRAWN,)
+STORY_KINDS = (NotificationKind.STORY_WITHDRAWN, NotificationKind.STORY_PUBLISHED)
 # What a page of the list (and an email) shows with each line.
 RELATED = ("actor", "win", "comment")
 
@@ -266,11 +266,12 @@ def consent_answers(
 
 
 def stories_withdrawn(notifications: list[Notification], *, recipient: User) -> None:
-    """Give each line among `notifications` about a public story taken down with its
-    win what it says and where it leads: `story_title` (the story's public title)
-    and, as `url`, `recipient`'s latest consent page about it (the people named)
-    or the highlight in the admin area (comms, unless its win is hidden from
-    them: then nowhere). One query, and none when there is no such line."""
+    """Give each line among `notifications` about a public story (`STORY_KINDS`)
+    what it says and where it leads: `story_title` (the story's public title)
+    and, as `url`: for a story published, its public page while it is still
+    published; otherwise `recipient`'s latest consent page about it (the people
+    named) or the highlight in the admin area (comms, unless its win is hidden
+    from them: then nowhere). One query, and none when there is no such line."""
     told = [n for n in notifications if n.kind in STORY_KINDS and n.highlight_id]
     if not told:
         return
@@ -280,16 +281,21 @@ def stories_withdrawn(notifications: list[Notification], *, recipient: User) -> 
     rows = (
         Highlight.objects.filter(pk__in={n.highlight_id for n in told})
         .annotate(consent_id=Subquery(latest.values("pk")[:1]))
-        .values_list("pk", "title", "win__is_hidden", "consent_id")
+        .values_list("pk", "title", "win__is_hidden", "consent_id", "status", "slug")
     )
-    found = {pk: (title, bool(hidden), consent_id) for pk, title, hidden, consent_id in rows}
+    found = {row[0]: row[1:] for row in rows}
     moderator = is_moderator(recipient)
     for notification in told:
         if notification.highlight_id not in found:
             continue
-        title, hidden, consent_id = found[notification.highlight_id]
+        title, hidden, consent_id, status, slug = found[notification.highlight_id]
         notification.story_title = title
-        if consent_id is not None:
+        if (
+            notification.kind == NotificationKind.STORY_PUBLISHED
+            and status == Highlight.Status.PUBLISHED
+        ):
+            notification.url = reverse("highlights:detail", kwargs={"slug": slug})
+        elif consent_id is not None:
             notification.url = reverse("feed:consent", kwargs={"consent_id": consent_id})
         elif not hidden or moderator:
             notification.url = reverse(

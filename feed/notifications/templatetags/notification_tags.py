@@ -63,6 +63,12 @@ def notification_text(notification: Notification) -> tuple[str, dict[str, object
         return _consent_answer_text(notification, values)
     if kind == NotificationKind.STORY_WITHDRAWN:
         return _story_withdrawn_text(notification, values)
+    if kind == NotificationKind.STORY_PUBLISHED:
+        title = getattr(notification, "story_title", None)
+        if title is None:
+            return gettext("A story you approved is now public"), {}
+        # Translators: a public story the person approved was published.
+        return gettext("“%(title)s” is now public: here is its link"), {"title": title}
     return str(notification.get_kind_display()), {}
 
 
