@@ -148,6 +148,8 @@ class NotificationKind(models.TextChoices):
     # A public story was taken down with its win (deleted, hidden by moderators,
     # kept for the team): for the people it names and for comms.
     STORY_WITHDRAWN = "story_withdrawn", _("Public stories taken down")
+    # A story the person approved was published: they get its public link.
+    STORY_PUBLISHED = "story_published", _("Your public stories, once published")
 
 
 class Cadence(models.TextChoices):

@@ -25,6 +25,9 @@ class OpenHighlight:
 
     highlight: Highlight
     pending: Consent | None
+    # Whether the viewer's current answer is an approval: only then is there a
+    # consent to withdraw (a request still waiting is answered, not withdrawn).
+    approved: bool = False
 
 
 # What the people named can still withdraw from.
@@ -37,18 +40,42 @@ WITHDRAWABLE_STATUSES = (
 
 def open_highlight_for(*, win: Win, user: User) -> OpenHighlight | None:
     """The highlight of `win` awaiting consent, approved or published that names
-    `user`, or None. Two queries at most, whatever the number of people named."""
+    `user`, with their request waiting for an answer and whether they approved,
+    or None. Two queries at most, whatever the number of people named."""
     if not user.is_authenticated:
         return None
-    pending = Consent.objects.filter(person_id=user.pk, answer=Consent.Answer.PENDING)
+    current = Consent.objects.filter(
+        person_id=user.pk, answer__in=[Consent.Answer.PENDING, Consent.Answer.APPROVED]
+    ).order_by("-asked_at", "-id")
     highlight = (
         Highlight.objects.filter(win=win, status__in=WITHDRAWABLE_STATUSES, people__user_id=user.pk)
-        .prefetch_related(Prefetch("consents", queryset=pending, to_attr="viewer_pending"))
+        .prefetch_related(Prefetch("consents", queryset=current, to_attr="viewer_consents"))
         .first()
     )
     if highlight is None:
         return None
-    return OpenHighlight(highlight=highlight, pending=next(iter(highlight.viewer_pending), None))
+    consents = highlight.viewer_consents
+    pending = next((c for c in consents if c.answer == Consent.Answer.PENDING), None)
+    approved = pending is None and any(c.answer == Consent.Answer.APPROVED for c in consents)
+    return OpenHighlight(highlight=highlight, pending=pending, approved=approved)
+
+
+def consents_waiting(*, user: User) -> list[Consent]:
+    """`user`'s consent requests still waiting for an answer and not expired, about
+    highlights still awaiting consent, newest first, with their highlight. One
+    query; none for visitors. The feed's banner shows them."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Consent.objects.filter(
+            person_id=user.pk,
+            answer=Consent.Answer.PENDING,
+            expires_at__gt=timezone.now(),
+            highlight__status=Highlight.Status.AWAITING,
+        )
+        .select_related("highlight")
+        .order_by("-asked_at", "-id")
+    )
 
 
 def can_withdraw(*, consent: Consent) -> bool:

@@ -20,6 +20,10 @@ consent_answered = Event("consent_answered")
 # Nobody answered `consent` in time: it was saved as expired.
 consent_expired = Event("consent_expired")
 
+# Comms published `highlight` (saved as published): its people named, who all
+# approved this version, can be given the public link.
+story_published = Event("story_published")
+
 # An open `highlight` was withdrawn because its win stopped being public (not
 # when a person named or comms withdraw it themselves): `by` took the win back
 # (`by_author`) or a moderator hid or deleted it; `from_status` is where the

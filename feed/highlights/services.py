@@ -386,6 +386,7 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
             "old": moved_from,
         }
     record_event(highlight, actor=by, action=Action.PUBLISHED, before=Status.APPROVED, note=note)
+    events.story_published.send(highlight=highlight)
     return highlight
 
 

@@ -40,12 +40,12 @@ from django.urls import reverse
 from accounts.models import User
 from feed.highlights.curation import weekly_candidates
 from feed.notifications.models import Email
+from feed.notifications.names import mention_names, named_excerpt
 from feed.notifications.periods import Period
 from feed.notifications.planning import Plan, emails_plan, row_period
 from feed.wins.access import comms_people, is_comms
 from feed.wins.media import Thumbnail, win_thumbnail
 from feed.wins.models import Win
-from feed.wins.text import excerpt
 from wins_net.links import absolute_url
 
 # Candidates in one email: a short list to read on a Monday morning; the queue
@@ -110,6 +110,7 @@ def candidates_build(*, period: Period, recipient: User) -> Candidates | None:
         return None
     queue = reverse("admin:feed_curationcandidate_changelist")
     items = []
+    names = mention_names(win.body for win in wins)
     for win in wins:
         team = win.team or win.author.team
         items.append(
@@ -119,7 +120,7 @@ def candidates_build(*, period: Period, recipient: User) -> Candidates | None:
                 queue_url=absolute_url(f"{queue}?{urlencode({QUEUE_WIN_LOOKUP: win.pk})}"),
                 author=win.author,
                 team=team.name if team is not None else "",
-                excerpt=excerpt(win.body, chars=EXCERPT_CHARS),
+                excerpt=named_excerpt(win.body, chars=EXCERPT_CHARS, names=names),
                 created_at=win.created_at,
                 reactions=win.reaction_count,
                 comments=win.comment_count,

@@ -45,12 +45,12 @@ from django.utils import timezone
 from accounts.models import EmailPreference, User
 from feed.notifications.kinds import EmailKind
 from feed.notifications.models import Email
+from feed.notifications.names import mention_names, named_excerpt
 from feed.notifications.periods import Period, period_from_key, previous_week
 from feed.notifications.planning import Plan, emails_plan, row_period
 from feed.notifications.preferences import preferences_of
 from feed.wins.media import Thumbnail, win_thumbnail
 from feed.wins.models import Credit, Win
-from feed.wins.text import excerpt
 from wins_net.links import absolute_url
 
 # The most celebrated wins (reactions and comments) shown at the top of the digest,
@@ -66,8 +66,6 @@ EMAIL_WINS = 40
 # People who posted, listed one by one (beyond `EMAIL_WINS`, a line each with
 # their count); the rest are counted, and the app has them all.
 PEOPLE_SHOWN = 100
-# People without wins named one by one; beyond that they are counted.
-QUIET_NAMED = 15
 # A win's text in the digest, on one line: enough to know what it is about.
 EXCERPT_CHARS = 280
 
@@ -137,7 +135,9 @@ class Digest:
     period: Period
     scope: str  # EmailPreference.DigestScope
     posters: list[DigestPerson]  # people with wins, by name
-    quiet: list[User]  # people without wins, by name
+    # People without wins, by name: counted in the email, never named (it
+    # celebrates what happened; it is not a list of who did nothing).
+    quiet: list[User]
     top: list[DigestWin]
     totals: DigestTotals
     feed_url: str
@@ -160,12 +160,8 @@ class Digest:
         return max(0, len(self.posters) - PEOPLE_SHOWN)
 
     @property
-    def quiet_names(self) -> list[str]:
-        return [person.display_name for person in self.quiet[:QUIET_NAMED]]
-
-    @property
-    def more_quiet(self) -> int:
-        return max(0, len(self.quiet) - QUIET_NAMED)
+    def quiet_count(self) -> int:
+        return len(self.quiet)
 
     @property
     def is_tree(self) -> bool:
@@ -355,6 +351,7 @@ def _sort_into(
 ) -> list[DigestWin]:
     """Each win as the digest shows it, added to its author's entry; returns them all."""
     items: list[DigestWin] = []
+    names = mention_names(win.body for win in wins)
     for win in wins:
         entry = by_person.get(win.author_id)
         if entry is None:  # joined the tree between the two queries (subquery case)
@@ -363,7 +360,7 @@ def _sort_into(
             pk=win.pk,
             url=urls("feed:win_detail", win.pk),
             author=entry.person,
-            excerpt=excerpt(win.body, chars=EXCERPT_CHARS),
+            excerpt=named_excerpt(win.body, chars=EXCERPT_CHARS, names=names),
             created_at=win.created_at,
             team_only=win.visibility == Win.Visibility.TEAM,
             reactions=win.reaction_count,

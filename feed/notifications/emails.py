@@ -117,10 +117,16 @@ def notification_email_context(*, email: Email) -> Built:
 
 
 def _story_withdrawn(notification: Notification, *, recipient) -> Built:
-    """A public story taken down with its win: it names no win, which may be gone."""
+    """A public story published or taken down with its win: it names no win,
+    which may be gone."""
     decorate(notification)
     stories_withdrawn([notification], recipient=recipient)
     if not hasattr(notification, "story_title"):
+        return None
+    # The link to share: only while the story is still public.
+    if notification.kind == NotificationKind.STORY_PUBLISHED and not notification.url.startswith(
+        "/highlights/"
+    ):
         return None
     return "notification", {
         "notification": notification,

@@ -22,6 +22,7 @@ from feed.notifications.services import (
     notify_consent_answer,
     notify_credits,
     notify_reaction,
+    notify_story_published,
     notify_story_withdrawn,
 )
 from feed.wins import events as wins_events
@@ -56,7 +57,7 @@ def _tell_the_people_credited(*, win: Win, people: list[User]) -> None:
 
 
 # --------------------------------------------------------------------------
-# Highlights: consent requests, answers, expiry, stories withdrawn with their win
+# Highlights: consent requests, answers, expiry, publication, stories withdrawn
 # --------------------------------------------------------------------------
 @highlights_events.consent_requested.handler
 def _ask_the_person_named(*, consent: Consent, reminder: bool) -> None:
@@ -74,6 +75,12 @@ def _tell_the_asker_of_the_answer(*, consent: Consent) -> None:
 @highlights_events.consent_expired.handler
 def _tell_the_asker_nobody_answered(*, consent: Consent) -> None:
     notify_consent_answer(consent=consent)
+
+
+@highlights_events.story_published.handler
+def _give_the_people_named_the_link(*, highlight: Highlight) -> None:
+    """Each person who approved hears it is out, with the public link, once."""
+    notify_story_published(highlight=highlight)
 
 
 @highlights_events.story_withdrawn.handler

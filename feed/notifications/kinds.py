@@ -137,6 +137,13 @@ EMAIL_KINDS: tuple[EmailKind, ...] = (
             "win was deleted or hidden."
         ),
     ),
+    # What they approved is out: the link to see and share it, once.
+    _notification(
+        NotificationKind.STORY_PUBLISHED,
+        _("Public story published"),
+        default=Cadence.IMMEDIATELY,
+        help_text=_("When a public story you approved is published, with its link."),
+    ),
     EmailKind(
         name="CANDIDATES",
         value=EmailPreference.CANDIDATES,

@@ -21,6 +21,7 @@ from accounts.models import NotificationKind, User
 from feed.highlights.consent_selectors import consent_for_notification
 from feed.highlights.models import Consent, Highlight
 from feed.notifications.models import Notification
+from feed.notifications.names import mention_names, named_excerpt
 from feed.wins.access import is_moderator
 from feed.wins.models import Win
 from feed.wins.selectors import InvalidCursor, decode_cursor
@@ -34,6 +35,7 @@ __all__ = [
     "consent_link",
     "consent_links",
     "decorate",
+    "decorate_all",
     "notification_one",
     "notification_page",
     "notifications_for",
@@ -55,7 +57,7 @@ class NotificationPage:
 
 # Kinds about a highlight rather than a win: shown whatever became of the win
 # (deleted, or hidden from the person told).
-STORY_KINDS = (NotificationKind.STORY_WITHDRAWN,)
+STORY_KINDS = (NotificationKind.STORY_WITHDRAWN, NotificationKind.STORY_PUBLISHED)
 # What a page of the list (and an email) shows with each line.
 RELATED = ("actor", "win", "comment")
 
@@ -114,8 +116,7 @@ def notification_page(
     rows = list(notifications_for(user=user, where=where, related=RELATED)[: size + 1])
     next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
     rows = rows[:size]
-    for notification in rows:
-        decorate(notification)
+    decorate_all(rows)
     consent_links(rows, recipient=user)
     consent_answers(rows)
     stories_withdrawn(rows, recipient=user)
@@ -135,9 +136,16 @@ def notification_one(*, user: User, pk: int) -> Notification | None:
     return notification
 
 
-def decorate(notification: Notification, *, excerpt_chars: int = EXCERPT_CHARS) -> Notification:
+def decorate(
+    notification: Notification,
+    *,
+    excerpt_chars: int = EXCERPT_CHARS,
+    names: dict[str, str] | None = None,
+) -> Notification:
     """Set where the line leads (`url`, relative) and what it quotes (`excerpt`):
-    the comment, else the win's text. Needs `win` and `comment` loaded.
+    the comment, else the win's text, with `@handles` shown as names (`names`
+    from `mention_names`; looked up here, in one query, when not given). Needs
+    `win` and `comment` loaded.
 
     A comment hidden by moderators is neither quoted nor linked to, and the
     win's text does not stand in for it. An answer to a consent request leads
@@ -158,11 +166,34 @@ def decorate(notification: Notification, *, excerpt_chars: int = EXCERPT_CHARS) 
         notification.url = win.get_absolute_url()
         if shown_comment is not None:
             notification.url += f"#comment-{shown_comment.pk}"
-    if shown_comment is not None:
-        notification.excerpt = excerpt(shown_comment.body, chars=excerpt_chars)
-    elif win is not None and comment is None:
-        notification.excerpt = excerpt(win.body, chars=excerpt_chars)
+    quoted = _quoted(notification)
+    if quoted:
+        if names is None:
+            names = mention_names([quoted])
+        notification.excerpt = named_excerpt(quoted, chars=excerpt_chars, names=names)
     return notification
+
+
+def decorate_all(
+    notifications: Sequence[Notification], *, excerpt_chars: int = EXCERPT_CHARS
+) -> None:
+    """`decorate` each of `notifications`, with one query for the names of
+    everyone their excerpts mention (none when nobody is)."""
+    names = mention_names(_quoted(n) for n in notifications)
+    for notification in notifications:
+        decorate(notification, excerpt_chars=excerpt_chars, names=names)
+
+
+def _quoted(notification: Notification) -> str:
+    """The text a line quotes: its comment unless hidden by moderators, else the
+    win's text when the line is about the win itself; "" for answers to consent
+    requests (`consent_answers` quotes those)."""
+    if notification.kind == NotificationKind.CONSENT_ANSWER:
+        return ""
+    win, comment = notification.win, notification.comment
+    if comment is not None:
+        return "" if comment.is_hidden else comment.body
+    return win.body if win is not None else ""
 
 
 def consent_links(notifications: list[Notification], *, recipient: User) -> None:
@@ -235,11 +266,12 @@ def consent_answers(
 
 
 def stories_withdrawn(notifications: list[Notification], *, recipient: User) -> None:
-    """Give each line among `notifications` about a public story taken down with its
-    win what it says and where it leads: `story_title` (the story's public title)
-    and, as `url`, `recipient`'s latest consent page about it (the people named)
-    or the highlight in the admin area (comms, unless its win is hidden from
-    them: then nowhere). One query, and none when there is no such line."""
+    """Give each line among `notifications` about a public story (`STORY_KINDS`)
+    what it says and where it leads: `story_title` (the story's public title)
+    and, as `url`: for a story published, its public page while it is still
+    published; otherwise `recipient`'s latest consent page about it (the people
+    named) or the highlight in the admin area (comms, unless its win is hidden
+    from them: then nowhere). One query, and none when there is no such line."""
     told = [n for n in notifications if n.kind in STORY_KINDS and n.highlight_id]
     if not told:
         return
@@ -249,16 +281,21 @@ def stories_withdrawn(notifications: list[Notification], *, recipient: User) -> 
     rows = (
         Highlight.objects.filter(pk__in={n.highlight_id for n in told})
         .annotate(consent_id=Subquery(latest.values("pk")[:1]))
-        .values_list("pk", "title", "win__is_hidden", "consent_id")
+        .values_list("pk", "title", "win__is_hidden", "consent_id", "status", "slug")
     )
-    found = {pk: (title, bool(hidden), consent_id) for pk, title, hidden, consent_id in rows}
+    found = {row[0]: row[1:] for row in rows}
     moderator = is_moderator(recipient)
     for notification in told:
         if notification.highlight_id not in found:
             continue
-        title, hidden, consent_id = found[notification.highlight_id]
+        title, hidden, consent_id, status, slug = found[notification.highlight_id]
         notification.story_title = title
-        if consent_id is not None:
+        if (
+            notification.kind == NotificationKind.STORY_PUBLISHED
+            and status == Highlight.Status.PUBLISHED
+        ):
+            notification.url = reverse("highlights:detail", kwargs={"slug": slug})
+        elif consent_id is not None:
             notification.url = reverse("feed:consent", kwargs={"consent_id": consent_id})
         elif not hidden or moderator:
             notification.url = reverse(

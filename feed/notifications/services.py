@@ -432,6 +432,41 @@ def notify_story_withdrawn(
     return told
 
 
+@transaction.atomic
+def notify_story_published(*, highlight: Highlight) -> list[Notification]:
+    """Give each person `highlight` names who approved it the public link: a
+    line in the bell and, at their chosen cadence (at once by default), an
+    email recorded once per person and highlight (`p<id>`).
+
+    Exactly once per person and highlight: published again (a new title, after
+    asking again), nobody is told a second time. The line names who published
+    nobody (comms act as a team). Nobody is told while muted or when inactive.
+    """
+    if _muted.get() or highlight.status != Highlight.Status.PUBLISHED:
+        return []
+    approved = (
+        Consent.objects.filter(
+            highlight=highlight, answer=Consent.Answer.APPROVED, person__is_active=True
+        )
+        .filter(person__in=highlight.people.values("user"))
+        .values_list("person", flat=True)
+    )
+    told_before = Notification.objects.filter(
+        kind=NotificationKind.STORY_PUBLISHED, highlight=highlight
+    ).values_list("recipient", flat=True)
+    told = []
+    for recipient in User.objects.filter(pk__in=approved).exclude(pk__in=told_before):
+        notification = Notification.objects.create(
+            recipient=recipient,
+            kind=NotificationKind.STORY_PUBLISHED,
+            actor=None,
+            highlight=highlight,
+        )
+        _email_if_immediate(notification, period=f"p{highlight.pk}")
+        told.append(notification)
+    return told
+
+
 def _told_of_withdrawal(highlight: Highlight, *, asked: bool) -> list[User]:
     """Who hears that `highlight` was taken down with its win: the people it names
     once they were asked (a draft was never shown to them), and the comms person

@@ -34,7 +34,7 @@ from feed.notifications.preferences import preferences_of
 from feed.notifications.selectors import (
     consent_answers,
     consent_links,
-    decorate,
+    decorate_all,
     notifications_for,
     stories_withdrawn,
 )
@@ -69,8 +69,7 @@ def summary_email_context(*, email: Email) -> tuple[str, dict] | None:
     notifications = summary_notifications(recipient=recipient, cadence=cadence, period=period)
     if not notifications:
         return None
-    for notification in notifications:
-        decorate(notification)  # `url` (made absolute below) and `excerpt`
+    decorate_all(notifications)  # `url` (made absolute below) and `excerpt`
     consent_links(notifications, recipient=recipient)
     consent_answers(notifications)
     stories_withdrawn(notifications, recipient=recipient)

@@ -9,6 +9,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.notification_list, name="list"),
+    path("<int:pk>/", views.notification_open, name="open"),
     path("read/", views.mark_read, name="mark_read"),
     path("email/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -57,6 +57,26 @@ def excerpt(text: str, *, chars: int) -> str:
     return Truncator(" ".join(text.split())).chars(chars)
 
 
+def mentions_named(text: str, *, names: Mapping[str, str]) -> str:
+    """`text` with each `@handle` turned into its person's name (`names` maps
+    lowercased handles to display names), and an unknown handle's `@` dropped.
+
+    For plain text quoted outside the feed (notifications, emails, digests):
+    there a handle is part of an internal address and reads as noise, and an
+    unknown one must not look like a person. Apply it before `excerpt`, so the
+    cut is measured on what is shown.
+    """
+    if "@" not in text:
+        return text
+
+    def name(match: re.Match) -> str:
+        handle = match.group(1).rstrip(".")
+        rest = match.group(1)[len(handle) :]
+        return names.get(handle.lower(), handle) + rest
+
+    return MENTION_RE.sub(name, text)
+
+
 def render_text(text: str, *, people: Mapping[str, object] | None = None) -> SafeString:
     """Escape `text`, then link URLs, `#tags` and known `@mentions`; keep line breaks.
 

@@ -138,7 +138,8 @@ def test_consent_publish_read_and_withdraw(
     )
     author.get_by_role("button", name="Approve").click()
     author.wait_for_url(f"{url}/wins/consent/{consent.pk}/")
-    expect(author.get_by_text("Thank you: you approved this story.")).to_be_visible()
+    # They are told what happens next.
+    expect(author.get_by_text("once everyone named has agreed")).to_be_visible()
     expect(author.locator(".consent-message")).to_have_text("Happy to share it, thanks!")
     screenshot(author, "highlight-consent-approved-desktop")
     highlight.refresh_from_db()

@@ -91,7 +91,13 @@ def consent_page(request: HttpRequest, consent_id: int) -> HttpResponse:
                 status = 400
             else:
                 if approve:
-                    messages.success(request, _("Thank you: you approved this story."))
+                    messages.success(
+                        request,
+                        _(
+                            "Thanks. Comms will publish it once everyone named has agreed; "
+                            "we will send you the link."
+                        ),
+                    )
                 else:
                     messages.success(request, _("You declined: this story will not be published."))
                 return redirect("feed:consent", consent_id=consent.pk)

@@ -16,7 +16,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from accounts.models import NotificationKind
+from accounts.models import NotificationKind, User
 from feed.highlights.models import Consent
 from feed.notifications.models import Notification
 from feed.notifications.selectors import unread_count
@@ -63,6 +63,12 @@ def notification_text(notification: Notification) -> tuple[str, dict[str, object
         return _consent_answer_text(notification, values)
     if kind == NotificationKind.STORY_WITHDRAWN:
         return _story_withdrawn_text(notification, values)
+    if kind == NotificationKind.STORY_PUBLISHED:
+        title = getattr(notification, "story_title", None)
+        if title is None:
+            return gettext("A story you approved is now public"), {}
+        # Translators: a public story the person approved was published.
+        return gettext("“%(title)s” is now public: here is its link"), {"title": title}
     return str(notification.get_kind_display()), {}
 
 
@@ -136,6 +142,19 @@ def unread_notifications(context: Context) -> int:
         if request is not None:
             setattr(request, _UNREAD_ATTRIBUTE, count)
     return count
+
+
+@register.simple_tag(takes_context=True)
+def has_reports(context: Context) -> bool:
+    """Whether the signed-in person has active people reporting to them, so the
+    header offers them their team's digest. One query per page (an index probe
+    on `manager_id`); none for visitors. Not cached: a reporting line changed by
+    an import shows at once."""
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return User.objects.filter(manager_id=user.pk, is_active=True).exists()
 
 
 def forget_unread(request) -> None:

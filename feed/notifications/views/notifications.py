@@ -1,13 +1,16 @@
 """
-Pages of notifications: the bell's list, marking read, email preferences, unsubscribing.
+Pages of notifications: the bell's list, opening and marking read, email
+preferences, unsubscribing.
 
-The list and "mark as read" work as plain pages and forms; with htmx, "Show
-more" appends the next page and marking read swaps the line (or the list) and
-the bell's count in place. Unsubscribing needs no sign-in: the signed token in
-the link is the authorisation. Opening the link changes nothing (mail scanners
-and previews open links); its page asks, and only a POST unsubscribes: the
-page's button, CSRF-checked, or the RFC 8058 one-click POST that mail providers
-send without cookies, and so without a CSRF token.
+Each line of the list is one link through `notification_open`, which marks it
+read and goes on to what it is about. The list and "mark as read" work as
+plain pages and forms; with htmx, "Show more" appends the next page and
+marking read swaps the line (or the list) and the bell's count in place.
+Unsubscribing needs no sign-in: the signed token in the link is the
+authorisation. Opening the link changes nothing (mail scanners and previews
+open links); its page asks, and only a POST unsubscribes: the page's button,
+CSRF-checked, or the RFC 8058 one-click POST that mail providers send without
+cookies, and so without a CSRF token.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -105,6 +109,32 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     # The same URL answers with a fragment to htmx and a page to the browser.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@page_login_required
+@require_GET
+@never_cache
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open one of the signed-in person's notifications: mark it read, then go
+    where it leads (the win, the comment, the consent page).
+
+    The target is worked out from the notification itself, never taken from the
+    request, and only a path on this site is followed, so the link cannot be
+    turned into an open redirect. Another person's notification, one about a
+    win the reader may no longer see, or no such id: 404. A line that leads
+    nowhere (any more) goes back to its place in the list.
+    """
+    notification = selectors.notification_one(user=request.user, pk=pk) if pk <= _MAX_ID else None
+    if notification is None:
+        raise Http404
+    notifications_mark_read(user=request.user, ids=[notification.pk])
+    forget_unread(request)
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None, require_https=request.is_secure()
+    ):
+        target = f"{_list_url()}#notification-{notification.pk}"
+    return redirect(target)
 
 
 def _ids(values: list[str]) -> list[int]:

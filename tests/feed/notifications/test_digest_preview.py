@@ -51,7 +51,9 @@ def test_a_manager_sees_this_weeks_wins_of_their_reports(client, marta):
     assert "Ana Arias" in text
     assert "Ana closed the Bilbao renewal" in text
     assert "1 of 2" in text  # people who shared
-    assert "No wins this week from: Luis Luna" in text
+    # Counted, never named: the digest celebrates what happened.
+    assert "1 person on your team did not share a win this week" in text
+    assert "Luis Luna" not in text
     assert "this is what Monday’s email holds so far" in text
 
 
@@ -173,7 +175,7 @@ def test_the_page_and_the_email_show_the_same_people_wins_and_counts(client, mar
     sent = text_of(html)
 
     def people(text: str) -> str:
-        return text[text.index("By person") : text.index("No wins this week from")]
+        return text[text.index("By person") : text.index("did not share a win this week")]
 
     # The same numbers, each under its label on the page and above it in the email.
     assert "Wins 3 People who shared 2 of 3 Reactions 6 Comments 1" in page

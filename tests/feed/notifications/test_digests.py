@@ -81,7 +81,7 @@ def test_wins_are_grouped_by_person_with_totals_and_quiet_people(team):
         "Ana trained two new colleagues",
     ]
     assert digest.quiet == [pau]
-    assert digest.quiet_names == ["Pau Paz"]
+    assert digest.quiet_count == 1
     totals = digest.totals
     assert (totals.wins, totals.posters, totals.people) == (3, 2, 3)
     assert (totals.reactions, totals.comments) == (7, 4)
@@ -271,7 +271,9 @@ def test_english_subject_and_both_parts(team):
     assert message.to == [manager.email]
     assert "Hello Marta," in message.body
     assert "Ana closed the Bilbao deal" in message.body
-    assert "Pau Paz" in message.body  # no wins this week
+    # Pau shared nothing: counted, not named.
+    assert "Pau Paz" not in message.body
+    assert "1 person on your team did not share a win this week." in message.body
     html = html_of(message)
     assert '<html lang="en">' in html
     assert "Ana closed the Bilbao deal" in text_of(html)

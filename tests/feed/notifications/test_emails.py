@@ -108,7 +108,8 @@ def test_a_mention_arrives_by_email_ready_to_unsubscribe_in_one_click(
     # Both parts: text, and HTML as the alternative.
     assert message.subject == "Ana O'Neill mentioned you"
     assert "Ana O'Neill mentioned you:" in message.body
-    assert "“@bea you will like this one”" in message.body
+    # The quote names people where the comment typed their handle.
+    assert "“Bea Reader you will like this one”" in message.body
     link = f"{settings.SITE_URL}{carl_win.get_absolute_url()}#comment-{notification.comment_id}"
     assert link in message.body
     assert unsubscribe_url in message.body

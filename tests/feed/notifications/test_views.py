@@ -68,8 +68,11 @@ def test_grouped_reactions_read_as_one_line_linking_to_the_win(client, bea, ana,
     text = text_of(page.content.decode())
     assert "Ana García and 4 others reacted to your win" in text
     assert "Closed the Bilbao renewal in one call" in text  # what it is about
-    assert f'href="{win.get_absolute_url()}"' in page.content.decode()
-    assert Notification.objects.filter(recipient=bea).count() == 1
+    line = Notification.objects.get(recipient=bea)
+    # The line's one link opens it (marking it read) and leads to the win.
+    opened = reverse("notifications:open", args=[line.pk])
+    assert f'href="{opened}"' in page.content.decode()
+    assert client.get(opened).url == win.get_absolute_url()
 
 
 def test_two_reactions_say_one_other(client, bea, ana, win):
@@ -105,7 +108,10 @@ def test_newest_first_each_kind_says_what_happened(client, bea, ana, win):
     positions = [text.index(line) for line in lines]
     assert positions == sorted(positions)
     # A comment's line leads to the comment, and quotes it.
-    assert f'href="{win.get_absolute_url()}#comment-{comment.pk}"' in html
+    line = Notification.objects.get(recipient=bea, kind=NotificationKind.COMMENT)
+    opened = reverse("notifications:open", args=[line.pk])
+    assert f'href="{opened}"' in html
+    assert client.get(opened).url == f"{win.get_absolute_url()}#comment-{comment.pk}"
     assert "“Brilliant, well done!”" in text
 
 
