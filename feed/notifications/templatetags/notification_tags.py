@@ -26,6 +26,7 @@ register = template.Library()
 # Where the count is kept for the rest of the request: the header and the list
 # page ask for it, and it costs one query once.
 _UNREAD_ATTRIBUTE = "_wins_unread_notifications"
+_HAS_REPORTS_ATTRIBUTE = "_wins_has_reports"
 
 
 def notification_text(notification: Notification) -> tuple[str, dict[str, object]]:
@@ -148,13 +149,19 @@ def unread_notifications(context: Context) -> int:
 def has_reports(context: Context) -> bool:
     """Whether the signed-in person has active people reporting to them, so the
     header offers them their team's digest. One query per page (an index probe
-    on `manager_id`); none for visitors. Not cached: a reporting line changed by
-    an import shows at once."""
+    on `manager_id`) per request, however many templates ask; none for
+    visitors. Not cached beyond the request: a reporting line changed by an
+    import shows at once."""
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    return User.objects.filter(manager_id=user.pk, is_active=True).exists()
+    answer = getattr(request, _HAS_REPORTS_ATTRIBUTE, None)
+    if answer is None:
+        answer = User.objects.filter(manager_id=user.pk, is_active=True).exists()
+        if request is not None:
+            setattr(request, _HAS_REPORTS_ATTRIBUTE, answer)
+    return answer
 
 
 def forget_unread(request) -> None:
