@@ -337,7 +337,7 @@ class WinForm(ErrorSummaryMixin, forms.Form):
         if upload is not None and getattr(upload, "image", None) is not None:
             self.pending_upload = pending_upload_create(owner=self.author, image=upload.image)
         if self.pending_upload is not None:
-            self.fields["image"].label = _("Or choose another photo")
+            self["image"].label = gettext("Or choose another photo")  # the bound field is cached
 
     def pending_photo_used(self) -> None:
         """In the transaction that saves the win, before it: the kept photo becomes
