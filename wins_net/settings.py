@@ -346,6 +346,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Longer than the task's own retries (about 10 minutes, see feed/tasks.py), so a
 # photo that is merely retrying is left alone.
 WIN_IMAGE_STUCK_MINUTES = env.int("WIN_IMAGE_STUCK_MINUTES", default=15)
+# A photo kept while the composer came back with an error (feed/wins/pending.py)
+# waits this long for its win to be posted; then `feed.pending_uploads_sweep`
+# deletes it and its files, and the form's token for it stops working too.
+PENDING_UPLOAD_MAX_AGE_HOURS = env.int("PENDING_UPLOAD_MAX_AGE_HOURS", default=24)
 # A request for consent to publish a highlight that nobody answers expires after
 # this many days (expired means no); one reminder goes out halfway. See feed/highlights.py.
 CONSENT_EXPIRY_DAYS = env.int("CONSENT_EXPIRY_DAYS", default=14)
@@ -422,6 +426,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "feed.win_images_sweep",
         "schedule": 10 * 60.0,
         "options": {"expires": 9 * 60},
+    },
+    # Photos kept for a composer that was never sent again: gone within an hour of expiring.
+    "pending-uploads-sweep": {
+        "task": "feed.pending_uploads_sweep",
+        "schedule": 60 * 60.0,
+        "options": {"expires": 55 * 60},
     },
     # Each manager's digest goes out from Monday 08:00 in their own time zone:
     # planning every 15 minutes sends it within a quarter of an hour of that.

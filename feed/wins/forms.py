@@ -2,7 +2,8 @@
 The composer: what a person fills in to post or edit a win.
 
 `WinForm` parses and checks the input and prepares the photo (see
-`feed.wins.photos`); the rules about wins (an empty text, who may be credited on a
+`feed.wins.photos`), new or kept from an earlier try that came back with an
+error (`feed.wins.pending`); the rules about wins (an empty text, who may be credited on a
 team-only win) live in `feed.wins.services`, whose errors `add_service_error` puts
 next to the field they are about.
 """
@@ -18,7 +19,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from feed.wins.models import WIN_BODY_MAX_LENGTH, Tag, Win
+from feed.wins.models import WIN_BODY_MAX_LENGTH, PendingUpload, Tag, Win
+from feed.wins.pending import (
+    pending_upload_create,
+    pending_upload_delete,
+    pending_upload_for,
+    pending_upload_image,
+    pending_upload_token,
+    pending_upload_use,
+)
 from feed.wins.photos import PreparedPhoto, photo_prepare
 from feed.wins.services import people_mentioned
 from feed.wins.text import MENTION_RE, handle_for, parse_mentions
@@ -27,6 +36,10 @@ from wins_net.images import ImageUploadField
 # Handles typed in the "credit" field: separated by spaces or commas, `@` optional.
 CREDIT_SEPARATORS = re.compile(r"[\s,;]+")
 IMAGE_ALT_MAX_LENGTH = Win._meta.get_field("image_alt").max_length
+# The hidden input with the signed token of a photo kept from the last try
+# (`feed.wins.pending`); written by the template, not a form field, so that
+# the form sent back always carries the token of the photo it shows.
+PENDING_PHOTO_FIELD = "pending_photo"
 
 # Which field a service error belongs to, by its code.
 SERVICE_ERROR_FIELDS = {
@@ -116,7 +129,16 @@ class WinForm(ErrorSummaryMixin, forms.Form):
 
     # As on the page (and in its error summary): the photo last, so that a browser
     # sends everything else before it (see wins_net/uploads.py).
-    field_order = ["body", "visibility", "credited", "tags", "remove_image", "image", "image_alt"]
+    field_order = [
+        "body",
+        "visibility",
+        "credited",
+        "tags",
+        "remove_image",
+        "remove_pending_photo",
+        "image",
+        "image_alt",
+    ]
 
     body = WinBodyField(
         label=_("Your win"),
@@ -151,6 +173,8 @@ class WinForm(ErrorSummaryMixin, forms.Form):
     )
     image = ImageUploadField(label=_("Photo"), required=False)
     remove_image = forms.BooleanField(label=_("Remove the photo"), required=False)
+    # Shown beside a photo kept from the last try (`pending_upload`).
+    remove_pending_photo = forms.BooleanField(label=_("Remove photo"), required=False)
     image_alt = forms.CharField(
         label=_("Describe the photo"),
         required=False,
@@ -183,6 +207,10 @@ class WinForm(ErrorSummaryMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.author = author
         self.win = win
+        # A photo kept from an earlier try: the one to post (`pending_upload`), and
+        # one the person removed or replaced with a new photo (`pending_discarded`).
+        self.pending_upload: PendingUpload | None = None
+        self.pending_discarded: PendingUpload | None = None
         self.fields["tags"].queryset = Tag.objects.filter(is_value=True).order_by("name")
         self._offer_audiences(team=getattr(author, "team", None))
         if win is None:
@@ -236,15 +264,35 @@ class WinForm(ErrorSummaryMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
+        self._find_pending_photo(cleaned_data)
         self._check_photo(cleaned_data)
         return cleaned_data
 
+    def _find_pending_photo(self, cleaned_data: dict[str, Any]) -> None:
+        """The photo kept from the last try, from the form's signed token: to post,
+        or discarded when removed or replaced by a new photo. A token that is not
+        the person's, or too old, is an error beside the photo: nothing is posted
+        without the photo the person saw attached."""
+        token = self.data.get(PENDING_PHOTO_FIELD, "") if self.is_bound else ""
+        if not token:
+            return
+        try:
+            upload = pending_upload_for(owner=self.author, token=token)
+        except ValidationError as error:
+            self.add_error("image", error)
+            return
+        if cleaned_data.get("remove_pending_photo") or cleaned_data.get("image") is not None:
+            self.pending_discarded = upload
+        else:
+            self.pending_upload = upload
+
     def _check_photo(self, cleaned_data: dict[str, Any]) -> None:
         """A new photo or the removal of the current one, not both; a description
-        with any photo; and a valid upload prepared (`cleaned_data["photo"]`)."""
+        with any photo; and a valid upload, or the photo kept from the last try,
+        prepared (`cleaned_data["photo"]`)."""
         upload = cleaned_data.get("image")
         remove = cleaned_data.get("remove_image", False)
-        if upload is not None and remove:
+        if (upload is not None or self.pending_upload is not None) and remove:
             self.add_error(
                 "image",
                 ValidationError(
@@ -252,7 +300,11 @@ class WinForm(ErrorSummaryMixin, forms.Form):
                     code="image_and_remove",
                 ),
             )
-        has_image = upload is not None or (self.has_current_image and not remove)
+        has_image = (
+            upload is not None
+            or self.pending_upload is not None
+            or (self.has_current_image and not remove)
+        )
         if has_image and not cleaned_data.get("image_alt") and "image" not in self.errors:
             self.add_error(
                 "image_alt",
@@ -261,8 +313,46 @@ class WinForm(ErrorSummaryMixin, forms.Form):
                     code="alt_required",
                 ),
             )
-        if not self.errors and upload is not None:
+        if self.errors:
+            return
+        if upload is not None:
             cleaned_data["photo"] = photo_prepare(upload.image)
+        elif self.pending_upload is not None:
+            try:
+                image = pending_upload_image(self.pending_upload)
+            except ValidationError as error:
+                self.add_error("image", error)
+            else:
+                cleaned_data["photo"] = photo_prepare(image)
+
+    # ---------------------------------------------------------- kept photos
+    def keep_photo(self) -> None:
+        """After an error, keep the photo for the next try: a valid new photo
+        becomes a pending upload (replacing one kept before), and one the person
+        removed is deleted. The template then shows it with `pending_token`."""
+        if self.pending_discarded is not None:
+            pending_upload_delete(upload=self.pending_discarded)
+            self.pending_discarded = None
+        upload = getattr(self, "cleaned_data", {}).get("image")
+        if upload is not None and getattr(upload, "image", None) is not None:
+            self.pending_upload = pending_upload_create(owner=self.author, image=upload.image)
+        if self.pending_upload is not None:
+            self["image"].label = gettext("Or choose another photo")  # the bound field is cached
+
+    def pending_photo_used(self) -> None:
+        """In the transaction that saves the win, before it: the kept photo becomes
+        the win's, and one removed or replaced is deleted (their files after the
+        commit). Raises ValidationError when another post of the same form took
+        the kept photo first."""
+        if self.pending_discarded is not None:
+            pending_upload_delete(upload=self.pending_discarded)
+        if self.pending_upload is not None:
+            pending_upload_use(upload=self.pending_upload)
+
+    @property
+    def pending_token(self) -> str:
+        """The signed token of the kept photo, for the form's hidden input."""
+        return pending_upload_token(self.pending_upload) if self.pending_upload else ""
 
     # ---------------------------------------------------------------- results
     def service_kwargs(self) -> dict[str, Any]:
@@ -303,7 +393,11 @@ class WinForm(ErrorSummaryMixin, forms.Form):
     def extras_open(self) -> bool:
         """Whether the optional part (photo, credits, values) starts open on the feed."""
         extras = ("credited", "image", "remove_image", "image_alt", "tags")
-        return self.win is not None or any(name in self.errors for name in extras)
+        return (
+            self.win is not None
+            or self.pending_upload is not None
+            or any(name in self.errors for name in extras)
+        )
 
     @property
     def error_summary_title(self) -> str:

@@ -10,6 +10,8 @@ file) when `feed.apps.FeedConfig.ready()` imports this module:
   the signed address of an email (`wins_net.media.media_email_url`), to its
   recipient while the file still belongs to a win that is not hidden and that
   they (still active) may see;
+- `pending/…`: a photo kept while the composer came back with an error
+  (`feed.wins.pending`), to its owner only;
 - `avatars/…`: to signed-in people, while someone has that avatar. Avatars are
   the people's (accounts), shown in the feed; their rule sits here because
   accounts registers nothing at start-up.
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from accounts.models import User
-from feed.wins.models import Win
+from feed.wins.models import PendingUpload, Win
 from wins_net.links import absolute_url
 from wins_net.media import MediaAccess, media_email_url, media_folder, signed_in
 
@@ -51,6 +53,16 @@ def win_photo_access(user, name: str) -> MediaAccess | None:
         return None
     shown = Win.objects.visible_to(user).filter(Q(image=name) | Q(thumbnail=name))
     return MediaAccess.PRIVATE if shown.exists() else None
+
+
+@media_folder("pending")
+def pending_upload_access(user, name: str) -> MediaAccess | None:
+    """PRIVATE to the signed-in owner of the pending upload with that image or
+    preview; else None. At most one query."""
+    if not signed_in(user):
+        return None
+    mine = PendingUpload.objects.filter(Q(image=name) | Q(preview=name), owner_id=user.pk)
+    return MediaAccess.PRIVATE if mine.exists() else None
 
 
 @media_folder("avatars")

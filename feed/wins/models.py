@@ -170,6 +170,53 @@ class Win(models.Model):
         return reverse("feed:win_detail", kwargs={"pk": self.pk})
 
 
+def win_audience(*, visibility: str, team_id: int | None) -> Q:
+    """The people who may see a win with `visibility` posted from the team
+    `team_id`, as a filter on users: everyone (an empty `Q`), or that team.
+
+    The one rule for whom a win may credit or @mention: the services refuse
+    anyone else (`feed.wins.services`), and the composer suggests nobody else
+    (`feed.wins.views.people.autocomplete`), so the form never offers what the
+    server refuses. Credited people are told of the win and find it on their
+    page, so they must be able to see it.
+    """
+    if visibility != Win.Visibility.TEAM:
+        return Q()
+    if team_id is None:
+        return Q(pk__in=[])
+    return Q(team_id=team_id)
+
+
+class PendingUpload(models.Model):
+    """A photo attached to a composer that came back with an error, kept for its
+    owner so that posting again does not lose it (`feed.wins.pending`).
+
+    `image` holds the clean pixels at full size (never the uploaded bytes), and
+    `preview` a small WebP the form shows. Both live under the private `pending/`
+    folder of MEDIA, served to the owner only (`feed.wins.media`). The row goes
+    when the win is posted with it, when its owner removes it, or when the sweep
+    finds it older than `settings.PENDING_UPLOAD_MAX_AGE_HOURS`.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="pending_uploads",
+    )
+    image = models.ImageField(_("image"), upload_to="pending/%Y/%m/")
+    preview = models.ImageField(_("preview"), upload_to="pending/%Y/%m/")
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
+
+    def __str__(self) -> str:
+        return f"{self.image.name} of {self.owner_id}"
+
+
 class Credit(models.Model):
     """A coworker credited on a win ("with Ana and Luis")."""
 

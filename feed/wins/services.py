@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from feed.wins import events
+from feed.wins import events, models
 from feed.wins.access import is_moderator
 from feed.wins.models import HIDDEN_REASON_MAX_LENGTH, Comment, Credit, Reaction, Report, Tag, Win
 from feed.wins.photos import photo_files
@@ -181,11 +181,17 @@ def _set_tags_and_credits(*, win: Win, tag_names: Sequence[str], credited: Seque
 
 
 def _check_credits_in_team(*, win: Win, people: Iterable[User]) -> None:
-    """A team-only win credits only the team: credited people are notified of the
-    win and find it on their profile, which would show it outside the team."""
-    if win.visibility != Win.Visibility.TEAM:
+    """A win credits only people who may see it (`win_audience`, which the composer's
+    suggestions follow too): credited people are told and find it on their page.
+    One query, for a win not shown to everyone that credits someone."""
+    people = list(people)
+    audience = models.win_audience(visibility=win.visibility, team_id=win.team_id)
+    if not people or not audience:  # an empty filter: everyone may see it
         return
-    outsiders = [person for person in people if person.team_id != win.team_id]
+    allowed = set(
+        User.objects.filter(audience, pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+    )
+    outsiders = [person for person in people if person.pk not in allowed]
     if outsiders:
         raise ValidationError(
             [

@@ -1,4 +1,7 @@
-"""Background work about wins' photos. Each task fetches by id and calls one service."""
+"""Background work about wins' photos, and the photos kept for the composer.
+
+Each task fetches by id and calls one service.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import logging
 
 from celery import shared_task
 
+from feed.wins.pending import pending_uploads_sweep as pending_uploads_sweep_service
 from feed.wins.services import WIN_IMAGE_PROCESS_TASK, win_image_fail
 from feed.wins.services import win_image_process as win_image_process_service
 from feed.wins.services import win_images_sweep as win_images_sweep_service
@@ -45,3 +49,12 @@ def win_images_sweep() -> None:
             sweep.requeued,
             sweep.given_up,
         )
+
+
+@shared_task(name="feed.pending_uploads_sweep")
+def pending_uploads_sweep() -> None:
+    """Periodic (beat): delete the photos kept for composers that were not sent
+    again in time (see `feed.wins.pending`). Safe to run at any time."""
+    deleted = pending_uploads_sweep_service()
+    if deleted:
+        logger.info("Deleted %s kept photos", deleted)

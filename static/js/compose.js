@@ -236,9 +236,15 @@
         choose(item);
       }
     });
+    // Who may be credited depends on who can see the win: suggestions already
+    // shown are dropped, and asked again for the new audience when the field
+    // has the focus (a keyboard user switching with the arrow keys, or a script).
     form.addEventListener("change", function (event) {
       if (event.target.name === "visibility") {
         close();
+        if (document.activeElement === input) {
+          search();
+        }
       }
     });
   }
@@ -252,8 +258,14 @@
     }
     var alt = field.querySelector("input");
     var remove = form.querySelector("input[name='remove_image']");
+    // A photo kept from the last try (templates/wins/win_form.html, data-kept-photo).
+    var removeKept = form.querySelector("input[name='remove_pending_photo']");
+    var kept = form.querySelector("[data-kept-photo] img");
     function update() {
-      var keeps = remove !== null && !remove.checked;
+      var keeps = (remove !== null && !remove.checked) || (removeKept !== null && !removeKept.checked);
+      if (kept) {
+        kept.hidden = removeKept !== null && removeKept.checked;
+      }
       var needed =
         file.files.length > 0 || keeps || alt.value !== "" || field.querySelector(".errorlist") !== null;
       field.hidden = !needed;
@@ -261,6 +273,9 @@
     file.addEventListener("change", update);
     if (remove) {
       remove.addEventListener("change", update);
+    }
+    if (removeKept) {
+      removeKept.addEventListener("change", update);
     }
     update();
   }

@@ -2,7 +2,7 @@
 
 Also the same form without JavaScript, and on a phone. Screenshots of the
 composer go to $SCREENSHOT_DIR (compose-desktop, compose-suggestions,
-compose-phone, compose-errors-phone).
+compose-phone, compose-errors-phone, compose-photo-kept-phone, compose-photo-posted-phone).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import Page, Route, expect
 
 from accounts.models import User
-from feed.wins.models import Tag, Win
+from feed.wins.models import PendingUpload, Tag, Win
 
 pytestmark = pytest.mark.browser
 
@@ -234,3 +234,50 @@ def test_posting_works_without_javascript(browser, live_server, demo_people, med
     ]
     assert User.objects.get(email="employee@example.com") == win.author
     context.close()
+
+
+KEPT_TEXT = "Our new office plants survived their first month"
+
+
+def test_a_photo_survives_a_missing_text_on_a_phone(
+    phone, live_server, demo_people, sign_in, console_problems, screenshot, media_root, photo
+):
+    """Attach a photo, forget the text: the photo is kept and shown; write the text,
+    post, and the win shows the photo (feed/wins/pending.py)."""
+    serve_media(phone, media_root)
+    sign_in(phone)
+    phone.goto(f"{live_server.url}/wins/new/")
+    phone.get_by_label("Photo", exact=True).set_input_files(photo)
+    phone.get_by_label("Describe the photo").fill("Green plants on a white shelf")
+    phone.get_by_role("button", name="Share win").click()
+
+    expect(phone.get_by_role("alert")).to_contain_text("Write a few words about your win.")
+    kept = phone.locator("[data-kept-photo]")
+    expect(kept).to_contain_text("Your photo is kept")
+    preview = kept.get_by_role("img", name="The photo you attached")
+    expect(preview).to_be_visible()
+    assert preview.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(phone.get_by_label("Remove photo")).not_to_be_checked()
+    expect(phone.get_by_label("Describe the photo")).to_have_value("Green plants on a white shelf")
+    assert PendingUpload.objects.count() == 1
+    assert not Win.objects.filter(body=KEPT_TEXT).exists()
+    shoot(screenshot, phone, "compose-photo-kept-phone")
+    assert no_horizontal_scroll(phone)
+
+    phone.get_by_label(BODY_LABEL).fill(KEPT_TEXT)
+    phone.get_by_role("button", name="Share win").click()
+    phone.wait_for_url(f"{live_server.url}/")
+    expect(phone.locator(".messages")).to_contain_text("Your win is posted.")
+    card = phone.locator(".win-card").first
+    expect(card).to_contain_text(KEPT_TEXT)
+    image = card.locator("img[alt='Green plants on a white shelf']")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    shoot(screenshot, phone, "compose-photo-posted-phone")
+    assert no_horizontal_scroll(phone)
+
+    win = Win.objects.get(body=KEPT_TEXT)
+    assert win.image_status == Win.ImageStatus.READY
+    assert (win.image_width, win.image_height) == (1600, 1067)
+    assert not PendingUpload.objects.exists()
+    assert console_problems == []

@@ -3,7 +3,11 @@
 Each is one plain HTML form that works without JavaScript; `static/js/compose.js`
 only adds the live character counter and the people suggestions. The compose
 box on the feed is the `compose` partial of the same template, so the box and
-the page cannot drift apart.
+the page cannot drift apart; an htmx request that comes back with an error gets
+that partial alone.
+
+A form sent back with an error keeps its photo (`WinForm.keep_photo`, see
+`feed.wins.pending`): the page says so and shows it, and the next post uses it.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +27,26 @@ from feed.wins import services
 from feed.wins.access import access_win_as_author
 from feed.wins.forms import WinForm
 from wins_net.uploads import upload_form
+
+FORM_TEMPLATE = "wins/win_form.html"
+
+
+def _form_again(request: HttpRequest, form: WinForm, context: dict) -> HttpResponse:
+    """The form with its errors and its photo kept; the `compose` partial for htmx."""
+    form.keep_photo()
+    context = {"compose_form": form, "compose_page": True, **context}
+    if request.htmx:
+        return render(request, f"{FORM_TEMPLATE}#compose", context)
+    return render(request, FORM_TEMPLATE, context)
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """Where to go after posting: a redirect, or for htmx an `HX-Redirect`."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -41,14 +66,17 @@ def win_new(request: HttpRequest) -> HttpResponse:
     """Post a win, then see it at the top of the feed.
 
     Invalid input shows the form again (status 200) with every message, and
-    stores nothing: not the win, not the photo. A photo over the size limit is
-    refused as it arrives (`@upload_form`), with the rest of the form kept.
+    stores no win; a valid photo is kept for the next try (`feed.wins.pending`).
+    A photo over the size limit is refused as it arrives (`@upload_form`), with
+    the rest of the form kept.
     """
     if request.method == "POST":
         form = WinForm(request.POST, request.FILES, author=request.user)
         if form.is_valid():
             try:
-                win = services.win_create(author=request.user, **form.service_kwargs())
+                with transaction.atomic():
+                    form.pending_photo_used()  # first: a second post of the form stops here
+                    win = services.win_create(author=request.user, **form.service_kwargs())
             except ValidationError as error:
                 form.add_service_error(error)
             else:
@@ -58,10 +86,11 @@ def win_new(request: HttpRequest) -> HttpResponse:
                     )
                 else:
                     messages.success(request, _("Your win is posted."))
-                return redirect("feed:home")
+                return _redirect(request, reverse("feed:home"))
+        return _form_again(request, form, {})
     else:
         form = WinForm(author=request.user)
-    return render(request, "wins/win_form.html", {"compose_form": form, "compose_page": True})
+    return render(request, FORM_TEMPLATE, {"compose_form": form, "compose_page": True})
 
 
 @upload_form
@@ -76,16 +105,18 @@ def win_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = WinForm(request.POST, request.FILES, author=request.user, win=win)
         if form.is_valid():
             try:
-                services.win_update(win=win, editor=request.user, **form.service_kwargs())
+                with transaction.atomic():
+                    form.pending_photo_used()
+                    services.win_update(win=win, editor=request.user, **form.service_kwargs())
             except ValidationError as error:
                 form.add_service_error(error)
             else:
                 messages.success(request, _("Your changes are saved."))
-                return redirect(next_url)
-    else:
-        form = WinForm(author=request.user, win=win)
+                return _redirect(request, next_url)
+        return _form_again(request, form, {"editing_win": win, "next_url": next_url})
+    form = WinForm(author=request.user, win=win)
     context = {"compose_form": form, "compose_page": True, "editing_win": win, "next_url": next_url}
-    return render(request, "wins/win_form.html", context)
+    return render(request, FORM_TEMPLATE, context)
 
 
 @login_required

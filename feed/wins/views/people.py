@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from feed.wins import exports
 from feed.wins.access import access_person
-from feed.wins.models import Win
+from feed.wins.models import Win, win_audience
 from feed.wins.selectors import InvalidCursor, person_counts, person_wins
 from feed.wins.text import handle_for
 
@@ -114,8 +114,10 @@ def autocomplete(request: HttpRequest) -> HttpResponse:
 
     `?q=` matches the start of a name, of any word of it, or of an email address
     (at least two characters; `@` is ignored). Only active people, never the
-    asker, at most eight. With `?visibility=team` only the asker's teammates: a
-    team-only win cannot credit anyone else (see `feed.wins.services`).
+    asker, at most eight. Only people who may see a win with the `?visibility=`
+    the form has chosen (`team`: the asker's teammates), by `win_audience`, the
+    rule by which `feed.wins.services` refuses a credit: what is offered is
+    never refused.
     """
     query = request.GET.get("q", "").strip().lstrip("@")[:100]
     people: list[User] = []
@@ -125,9 +127,12 @@ def autocomplete(request: HttpRequest) -> HttpResponse:
             | Q(name__icontains=f" {query}")
             | Q(email__istartswith=query)
         )
-        candidates = User.objects.filter(matches, is_active=True).exclude(pk=request.user.pk)
-        if request.GET.get("visibility") == "team":
-            candidates = candidates.filter(team_id=request.user.team_id, team__isnull=False)
+        audience = win_audience(
+            visibility=request.GET.get("visibility", ""), team_id=request.user.team_id
+        )
+        candidates = User.objects.filter(matches, audience, is_active=True).exclude(
+            pk=request.user.pk
+        )
         candidates = candidates.select_related("team").order_by("name", "email")
         people = list(candidates[:AUTOCOMPLETE_LIMIT])
         for person in people:

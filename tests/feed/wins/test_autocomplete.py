@@ -7,6 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
+from feed.wins import services
+from feed.wins.models import Win, win_audience
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +108,29 @@ def test_team_only_suggests_nobody_to_someone_without_a_team(client):
     client.force_login(UserFactory(team=None))
     UserFactory(email="ana.none@example.com", name="Ana None", team=None)
     assert suggest(client, "ana", visibility="team") == []
+
+
+@pytest.mark.parametrize("visibility", ["everyone", "team"])
+def test_suggestions_and_the_services_refusal_follow_one_rule(client, asker, care, visibility):
+    """Whoever is suggested for a visibility can be credited on a win with it, and
+    whoever is not is refused: both ask `win_audience`, so the form never offers
+    what the server refuses."""
+    UserFactory(email="ana.care@example.com", name="Ana Care", team=care)
+    UserFactory(email="ana.sales@example.com", name="Ana Sales", team=TeamFactory(name="Sales"))
+    UserFactory(email="ana.none@example.com", name="Ana None", team=None)
+    suggested = set(suggest(client, "ana", visibility=visibility))
+    audience = win_audience(visibility=visibility, team_id=asker.team_id)
+    people = {p.email.split("@")[0]: p for p in User.objects.filter(name__startswith="Ana")}
+    assert suggested == {h for h, p in people.items() if User.objects.filter(audience, pk=p.pk)}
+    for handle, person in people.items():
+        credit = {"author": asker, "body": "Thanks", "visibility": visibility, "credited": [person]}
+        if handle in suggested:
+            services.win_create(**credit)
+        else:
+            with pytest.raises(services.ValidationError):
+                services.win_create(**credit)
+    assert Win.objects.count() == len(suggested)
+    assert len(suggested) == (3 if visibility == "everyone" else 1)
 
 
 def test_only_get(client, asker):

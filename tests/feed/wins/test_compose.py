@@ -297,12 +297,14 @@ def test_large_photo_is_shrunk_and_the_thumbnail_made(signed_in):
 
 
 def test_photo_needs_a_description(signed_in, media_root):
+    """No win is stored; the photo is kept for the next try, only under pending/
+    (tests/feed/wins/test_pending_uploads.py)."""
     response = post(signed_in, body="Look", image=upload("me.png", png_with_alpha()))
     assert response.status_code == 200
     assert form_errors(response) == {"image_alt": ["alt_required"]}
     assert "Describe the photo in a few words" in response.text
     assert not Win.objects.exists()
-    assert stored_files(media_root) == []
+    assert {p.relative_to(media_root).parts[0] for p in stored_files(media_root)} == {"pending"}
 
 
 @pytest.mark.parametrize(
