@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feed', '0012_email_and_notification_kinds'),
+        ('feed', '0013_story_published_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
