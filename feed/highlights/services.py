@@ -31,6 +31,7 @@ from functools import partial
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import Storage
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +39,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from feed.highlights import events
 from feed.highlights.consents import ask_again
+from feed.highlights.drafts import public_text, public_title
 from feed.highlights.models import (
     HIGHLIGHT_TEXT_MAX_LENGTH,
     HIGHLIGHT_TITLE_MAX_LENGTH,
@@ -62,7 +64,7 @@ from feed.highlights.transitions import (
 )
 from feed.wins.access import is_comms
 from feed.wins.models import Win
-from feed.wins.text import MENTION_RE, excerpt, handle_for
+from feed.wins.text import handle_for, parse_mentions
 from wins_net.files import files_delete, files_removed_on_error
 from wins_net.images import decode_upload, encode, fit_within
 
@@ -106,22 +108,17 @@ def _copy_win_image(highlight: Highlight, win: Win, stored: list[tuple[Storage, 
     return True
 
 
-def _public_text(body: str, names: Mapping[str, str]) -> str:
-    """The win's text with `@handles` of the people named turned into their names:
-    a handle is part of an internal email address."""
-
-    def name(match) -> str:
-        handle = match.group(1)
-        bare = handle.rstrip(".")
-        found = names.get(bare.lower())
-        return found + handle[len(bare) :] if found else match.group(0)
-
-    return MENTION_RE.sub(name, body)
-
-
-def _title_from(text: str) -> str:
-    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return excerpt(first_line, chars=HIGHLIGHT_TITLE_MAX_LENGTH)
+def _handles_of_people(text: str) -> set[str]:
+    """The `@handles` in `text` that belong to someone in the organisation, here or gone."""
+    handles = parse_mentions(text)
+    if not handles:
+        return set()
+    matches = Q()
+    for handle in handles:
+        matches |= Q(email__istartswith=f"{handle}@")
+    return {
+        handle_for(email) for email in User.objects.filter(matches).values_list("email", flat=True)
+    }
 
 
 # --------------------------------------------------------------------------
@@ -129,8 +126,9 @@ def _title_from(text: str) -> str:
 # --------------------------------------------------------------------------
 @transaction.atomic
 def highlight_propose(*, win: Win, by: User) -> Highlight:
-    """Start a draft highlight from `win`: its first line as the title, its text
-    (with mentions turned into names), a copy of its image with its description,
+    """Start a draft highlight from `win` with the defaults of `feed.highlights.drafts`
+    (a short title from its first sentence, its text with mentions turned into
+    names and hashtags out), a copy of its image with its description,
     and the people it names (the author and the active people credited) with
     their default public names.
 
@@ -161,8 +159,13 @@ def highlight_propose(*, win: Win, by: User) -> Highlight:
     ]
     people = [win.author, *credited]
     names = {handle_for(person.email): person.display_name for person in people}
-    text = _public_text(win.body, names)[:HIGHLIGHT_TEXT_MAX_LENGTH]
-    title = _title_from(text)
+    text = (
+        public_text(win.body, names=names, keep=_handles_of_people(win.body))[
+            :HIGHLIGHT_TEXT_MAX_LENGTH
+        ]
+        or win.body.strip()
+    )
+    title = public_title(text)[:HIGHLIGHT_TITLE_MAX_LENGTH] or _("A small win")
     highlight = Highlight(win=win, title=title, text=text, slug=unique_slug(title), created_by=by)
     with files_removed_on_error() as stored:
         if _copy_win_image(highlight, win, stored):
