@@ -35,7 +35,8 @@ def test_propose_gives_a_short_title_from_the_first_sentence(comms, author, cred
     assert draft.title == "Cerramos la semana con la cola de tickets a cero"
     assert draft.slug == "cerramos-la-semana-con-la-cola-de-tickets-a-cero"
     assert draft.text.endswith("Gracias Luis Pérez y")
-    assert "#" not in draft.text and "@" not in draft.text
+    assert "#" not in draft.text
+    assert "@" not in draft.text
 
 
 def test_the_slug_follows_the_edited_title_until_published(draft, comms):
