@@ -27,8 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import models, transaction
 from django.db.models import Q
@@ -58,6 +60,7 @@ from feed.highlights.transitions import (
     current_consents,
     locked,
     record_event,
+    refuse_stale,
     refuse_unasked,
     refuse_unless,
     require_comms,
@@ -198,6 +201,7 @@ def highlight_update(
     image_choice: str,
     image_alt: str,
     public_names: Mapping[int, str] | None = None,
+    version: str | None = None,
 ) -> Highlight:
     """Edit the public version: title, text, image (`ImageChoice`: the win's, or
     none), its description, and how each person's name appears (`public_names`,
@@ -209,10 +213,13 @@ def highlight_update(
     awaiting, and a published one is taken down in the same transaction.
     Comms only (PermissionDenied); ValidationError for bad content, a name left
     empty, a withdrawn or declined highlight, or (once consent was asked) a
-    title or text that names someone not asked (`refuse_unasked`).
+    title or text that names someone not asked (`refuse_unasked`), or a
+    `version` (`transitions.highlight_version`) the highlight is no longer at
+    (code "stale": someone else changed it, or the same form was sent twice).
     """
     require_comms(by, _("Only communications staff can edit highlights."))
     locked(highlight)
+    refuse_stale(highlight, version)
     refuse_unless(
         highlight, *Highlight.OPEN_STATUSES,
         message=_("This highlight is %(status)s: it can no longer be edited."),
@@ -270,6 +277,62 @@ def highlight_update(
 
 
 @transaction.atomic
+def highlight_propose_again(*, highlight: Highlight, by: User) -> Highlight:
+    """A new draft from a withdrawn or declined highlight, keeping what comms
+    wrote: its title, text, image and description, and the people it named with
+    their public names. Nothing of the old one changes: its consents, history
+    and (if it was ever public) its address, which keeps answering 410, stay as
+    they were. The new draft gets its own address from the title and asks
+    everyone again when comms ask for consent.
+
+    Comms only (PermissionDenied). ValidationError for an open highlight, a win
+    deleted or no longer public, an author who left, or a win that already has
+    an open highlight (so a second press proposes nothing: code "exists").
+    """
+    require_comms(by, _("Only communications staff can propose highlights."))
+    locked(highlight)
+    refuse_unless(
+        highlight, Status.WITHDRAWN, Status.DECLINED,
+        message=_("Only a withdrawn or declined highlight can be proposed again; this one is "
+                  "%(status)s."),
+    )  # fmt: skip
+    check_win_public(highlight)
+    win = (
+        Win.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .get(pk=highlight.win_id)
+    )
+    if not win.author.is_active:
+        raise ValidationError(
+            _("The author of this win has left, so nobody can consent to publishing it."),
+            code="author_inactive",
+        )
+    if Highlight.objects.filter(win=win, status__in=Highlight.OPEN_STATUSES).exists():
+        raise ValidationError(_("This win already has a highlight in progress."), code="exists")
+    copy = Highlight(
+        win=win, title=highlight.title, text=highlight.text, image_alt=highlight.image_alt,
+        slug=unique_slug(highlight.title), created_by=by,
+    )  # fmt: skip
+    people = list(highlight.people.select_related("user").filter(user__is_active=True))
+    with files_removed_on_error() as stored:
+        if highlight.image:
+            with highlight.image.open("rb") as file:
+                copy.image.save(Path(highlight.image.name).name, File(file), save=False)
+            stored.append((copy.image.storage, copy.image.name))
+        copy.save()
+        HighlightPerson.objects.bulk_create(
+            HighlightPerson(highlight=copy, user=person.user, role=person.role,
+                            public_name=person.public_name)
+            for person in people
+        )  # fmt: skip
+        record_event(copy, actor=by, action=Action.PROPOSED,
+                     note=_("Proposed again from a %(status)s copy (“%(title)s”).")
+                     % {"status": str(highlight.get_status_display()).lower(),
+                        "title": highlight.title})  # fmt: skip
+    return copy
+
+
+@transaction.atomic
 def highlight_people_add(
     *, highlight: Highlight, by: User, users: Sequence[User]
 ) -> list[HighlightPerson]:
@@ -315,7 +378,7 @@ def highlight_people_add(
 
 
 @transaction.atomic
-def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
+def highlight_publish(*, highlight: Highlight, by: User, version: str | None = None) -> Highlight:
     """Publish an approved highlight: it appears on the public page, the feeds and
     its share image from now on, at the address of its title: published again
     with a new title, it moves there and its old address redirects
@@ -324,10 +387,12 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
     Comms only (PermissionDenied). ValidationError unless approved, every person
     named has an approval whose fingerprint matches the current content, the
     title and text name nobody who was not asked (someone may have joined since),
-    and the win can still be public.
+    and the win can still be public; or a stale `version` (code "stale"), so
+    a second press of "Publish" does nothing.
     """
     require_comms(by, _("Only communications staff can publish highlights."))
     locked(highlight)
+    refuse_stale(highlight, version)
     refuse_unless(
         highlight, Status.APPROVED,
         message=_("Only an approved highlight can be published; this one is %(status)s."),
@@ -362,13 +427,15 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
 # Withdraw: the people named, comms, or the win stops being public
 # --------------------------------------------------------------------------
 @transaction.atomic
-def highlight_withdraw(*, highlight: Highlight, by: User, reason: str = "") -> Highlight:
+def highlight_withdraw(
+    *, highlight: Highlight, by: User, reason: str = "", version: str | None = None
+) -> Highlight:
     """Withdraw a highlight at once, wherever it is shown.
 
     A person it names withdraws their consent (their request or approval is
     marked withdrawn), at any time and in any open state; comms staff may
     withdraw (unpublish) it too. Anyone else gets PermissionDenied;
-    ValidationError when it is already withdrawn or declined.
+    ValidationError when it is already withdrawn or declined, or `version` is stale.
     """
     if by is None or not (by.is_authenticated and by.is_active):
         raise PermissionDenied(_("Only the people named or communications staff can withdraw it."))
@@ -380,6 +447,7 @@ def highlight_withdraw(*, highlight: Highlight, by: User, reason: str = "") -> H
         highlight, *Highlight.OPEN_STATUSES,
         message=_("This highlight is already %(status)s."),
     )  # fmt: skip
+    refuse_stale(highlight, version)
     _withdraw(highlight, by=by, named=named, reason=reason)
     return highlight
 
