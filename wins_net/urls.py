@@ -31,6 +31,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("feed.notifications.urls")),
     path("highlights/", include("feed.highlights.urls")),
+    path("comms/", include("feed.highlights.comms_urls")),
     # Uploaded files, with access rules; none when SERVE_MEDIA is off.
     *media_urlpatterns(),
     path("", include("feed.urls")),

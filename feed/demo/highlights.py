@@ -24,6 +24,7 @@ from feed.demo.ideas import Idea
 from feed.demo.texts import IDEAS
 from feed.highlights import services as highlights
 from feed.highlights.consents import consent_answer, consent_request
+from feed.highlights.drafts import public_text, public_title
 from feed.highlights.models import Highlight
 from feed.notifications.services import notifications_muted
 from feed.wins.models import Win
@@ -40,23 +41,6 @@ STATES = [
     Highlight.Status.WITHDRAWN,
     Highlight.Status.DECLINED,
 ]
-
-
-# Short enough for a headline and a share card; the first clause of a
-# sentence is cut to it at a word.
-TITLE_WORDS_MAX_CHARS = 60
-# Words a cut title must not end on (Spanish and English).
-DANGLING = frozenset({
-    "a", "al", "and", "at", "by", "con", "de", "del", "e", "el", "en", "for", "in", "la", "las",
-    "los", "o", "of", "on", "or", "para", "por", "the", "to", "un", "una", "y", "with", "sin",
-    "from", "into", "over", "about", "desde", "sobre", "entre", "hacia",
-})  # fmt: skip
-HASHTAG_RE = re.compile(r"(?<!\w)#\w+")
-CLAUSE_RE = re.compile(r"[:;]\s|,\s|\s[—–-]\s")
-# Where a sentence too long for a title can end early ("Rewrote the reply | so it…").
-CONNECTOR_RE = re.compile(
-    r"\s(?:so|and|but|because|that|which|after|y|pero|porque|que|para|tras|hasta)\s"
-)
 
 
 @cache
@@ -91,37 +75,6 @@ def _headline(win: Win) -> str:
         if match is not None:
             return idea.card.format_map(match.groupdict()) if idea.card else ""
     return ""
-
-
-def public_text(text: str) -> str:
-    """The proposed public text, lightly edited: internal hashtags out, spaces tidied."""
-    lines = (" ".join(HASHTAG_RE.sub("", line).split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line).strip()
-
-
-def public_title(text: str) -> str:
-    """A short title from a public text: its first sentence, cut at its first
-    clause, then (if still long) before a connecting word, and last at a word,
-    never ending on "de", "the" and such."""
-    first = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0].rstrip(".!")
-    for boundary in (CLAUSE_RE, CONNECTOR_RE):
-        if len(first) <= TITLE_WORDS_MAX_CHARS:
-            break
-        shorter = boundary.split(first, maxsplit=1)[0]
-        if len(shorter.split()) >= 3:
-            first = shorter
-    words: list[str] = []
-    for word in first.split():
-        if len(" ".join([*words, word])) > TITLE_WORDS_MAX_CHARS:
-            # Cut mid-sentence: end before the last phrase that was cut short.
-            starts = [n for n, kept in enumerate(words) if n >= 3 and kept.lower() in DANGLING]
-            words = words[: starts[-1]] if starts else words
-            break
-        words.append(word)
-    while len(words) > 1 and words[-1].lower() in DANGLING:
-        words.pop()
-    title = " ".join(words).rstrip(",;:")
-    return title[:1].upper() + title[1:]
 
 
 def _public_version(highlight: Highlight, *, comms: User) -> None:

@@ -40,6 +40,7 @@ from feed.highlights.transitions import (
     current_consents,
     locked,
     record_event,
+    refuse_stale,
     refuse_unasked,
     refuse_unless,
     require_comms,
@@ -54,7 +55,7 @@ Answer = Consent.Answer
 # Comms ask
 # --------------------------------------------------------------------------
 @transaction.atomic
-def consent_request(*, highlight: Highlight, by: User) -> list[Consent]:
+def consent_request(*, highlight: Highlight, by: User, version: str | None = None) -> list[Consent]:
     """Ask everyone the draft names for their consent: one request each, holding
     exactly what the public page would show them and its fingerprint; each is
     announced (`events.consent_requested`), so they are told in the app and by
@@ -66,9 +67,12 @@ def consent_request(*, highlight: Highlight, by: User) -> list[Consent]:
     is complete (an image needs its description), whose win can still be public,
     and whose title and text name nobody but the people it names: someone else
     they name (`feed.highlights.names`) must be taken out or added first.
+    A stale `version` (`transitions.refuse_stale`) is refused too: the same
+    request sent twice never asks twice.
     """
     require_comms(by, _("Only communications staff can ask for consent."))
     locked(highlight)
+    refuse_stale(highlight, version)
     refuse_unless(
         highlight, Status.DRAFT,
         message=_("Consent can only be asked for a draft; this highlight is %(status)s."),

@@ -27,10 +27,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import partial
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +41,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from feed.highlights import events
 from feed.highlights.consents import ask_again
+from feed.highlights.drafts import public_text, public_title
 from feed.highlights.models import (
     HIGHLIGHT_TEXT_MAX_LENGTH,
     HIGHLIGHT_TITLE_MAX_LENGTH,
@@ -56,13 +60,14 @@ from feed.highlights.transitions import (
     current_consents,
     locked,
     record_event,
+    refuse_stale,
     refuse_unasked,
     refuse_unless,
     require_comms,
 )
 from feed.wins.access import is_comms
 from feed.wins.models import Win
-from feed.wins.text import MENTION_RE, excerpt, handle_for
+from feed.wins.text import handle_for, parse_mentions
 from wins_net.files import files_delete, files_removed_on_error
 from wins_net.images import decode_upload, encode, fit_within
 
@@ -106,22 +111,17 @@ def _copy_win_image(highlight: Highlight, win: Win, stored: list[tuple[Storage, 
     return True
 
 
-def _public_text(body: str, names: Mapping[str, str]) -> str:
-    """The win's text with `@handles` of the people named turned into their names:
-    a handle is part of an internal email address."""
-
-    def name(match) -> str:
-        handle = match.group(1)
-        bare = handle.rstrip(".")
-        found = names.get(bare.lower())
-        return found + handle[len(bare) :] if found else match.group(0)
-
-    return MENTION_RE.sub(name, body)
-
-
-def _title_from(text: str) -> str:
-    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return excerpt(first_line, chars=HIGHLIGHT_TITLE_MAX_LENGTH)
+def _handles_of_people(text: str) -> set[str]:
+    """The `@handles` in `text` that belong to someone in the organisation, here or gone."""
+    handles = parse_mentions(text)
+    if not handles:
+        return set()
+    matches = Q()
+    for handle in handles:
+        matches |= Q(email__istartswith=f"{handle}@")
+    return {
+        handle_for(email) for email in User.objects.filter(matches).values_list("email", flat=True)
+    }
 
 
 # --------------------------------------------------------------------------
@@ -129,8 +129,9 @@ def _title_from(text: str) -> str:
 # --------------------------------------------------------------------------
 @transaction.atomic
 def highlight_propose(*, win: Win, by: User) -> Highlight:
-    """Start a draft highlight from `win`: its first line as the title, its text
-    (with mentions turned into names), a copy of its image with its description,
+    """Start a draft highlight from `win` with the defaults of `feed.highlights.drafts`
+    (a short title from its first sentence, its text with mentions turned into
+    names and hashtags out), a copy of its image with its description,
     and the people it names (the author and the active people credited) with
     their default public names.
 
@@ -161,8 +162,13 @@ def highlight_propose(*, win: Win, by: User) -> Highlight:
     ]
     people = [win.author, *credited]
     names = {handle_for(person.email): person.display_name for person in people}
-    text = _public_text(win.body, names)[:HIGHLIGHT_TEXT_MAX_LENGTH]
-    title = _title_from(text)
+    text = (
+        public_text(win.body, names=names, keep=_handles_of_people(win.body))[
+            :HIGHLIGHT_TEXT_MAX_LENGTH
+        ]
+        or win.body.strip()
+    )
+    title = public_title(text)[:HIGHLIGHT_TITLE_MAX_LENGTH] or _("A small win")
     highlight = Highlight(win=win, title=title, text=text, slug=unique_slug(title), created_by=by)
     with files_removed_on_error() as stored:
         if _copy_win_image(highlight, win, stored):
@@ -195,6 +201,7 @@ def highlight_update(
     image_choice: str,
     image_alt: str,
     public_names: Mapping[int, str] | None = None,
+    version: str | None = None,
 ) -> Highlight:
     """Edit the public version: title, text, image (`ImageChoice`: the win's, or
     none), its description, and how each person's name appears (`public_names`,
@@ -206,10 +213,13 @@ def highlight_update(
     awaiting, and a published one is taken down in the same transaction.
     Comms only (PermissionDenied); ValidationError for bad content, a name left
     empty, a withdrawn or declined highlight, or (once consent was asked) a
-    title or text that names someone not asked (`refuse_unasked`).
+    title or text that names someone not asked (`refuse_unasked`), or a
+    `version` (`transitions.highlight_version`) the highlight is no longer at
+    (code "stale": someone else changed it, or the same form was sent twice).
     """
     require_comms(by, _("Only communications staff can edit highlights."))
     locked(highlight)
+    refuse_stale(highlight, version)
     title, text, image_alt = title.strip(), text.strip(), image_alt.strip()
     wants_image = image_choice == ImageChoice.WIN
     win = highlight.win
@@ -301,6 +311,62 @@ def _check_update(
 
 
 @transaction.atomic
+def highlight_propose_again(*, highlight: Highlight, by: User) -> Highlight:
+    """A new draft from a withdrawn or declined highlight, keeping what comms
+    wrote: its title, text, image and description, and the people it named with
+    their public names. Nothing of the old one changes: its consents, history
+    and (if it was ever public) its address, which keeps answering 410, stay as
+    they were. The new draft gets its own address from the title and asks
+    everyone again when comms ask for consent.
+
+    Comms only (PermissionDenied). ValidationError for an open highlight, a win
+    deleted or no longer public, an author who left, or a win that already has
+    an open highlight (so a second press proposes nothing: code "exists").
+    """
+    require_comms(by, _("Only communications staff can propose highlights."))
+    locked(highlight)
+    refuse_unless(
+        highlight, Status.WITHDRAWN, Status.DECLINED,
+        message=_("Only a withdrawn or declined highlight can be proposed again; this one is "
+                  "%(status)s."),
+    )  # fmt: skip
+    check_win_public(highlight)
+    win = (
+        Win.objects.select_for_update(of=("self",))
+        .select_related("author")
+        .get(pk=highlight.win_id)
+    )
+    if not win.author.is_active:
+        raise ValidationError(
+            _("The author of this win has left, so nobody can consent to publishing it."),
+            code="author_inactive",
+        )
+    if Highlight.objects.filter(win=win, status__in=Highlight.OPEN_STATUSES).exists():
+        raise ValidationError(_("This win already has a highlight in progress."), code="exists")
+    copy = Highlight(
+        win=win, title=highlight.title, text=highlight.text, image_alt=highlight.image_alt,
+        slug=unique_slug(highlight.title), created_by=by,
+    )  # fmt: skip
+    people = list(highlight.people.select_related("user").filter(user__is_active=True))
+    with files_removed_on_error() as stored:
+        if highlight.image:
+            with highlight.image.open("rb") as file:
+                copy.image.save(Path(highlight.image.name).name, File(file), save=False)
+            stored.append((copy.image.storage, copy.image.name))
+        copy.save()
+        HighlightPerson.objects.bulk_create(
+            HighlightPerson(highlight=copy, user=person.user, role=person.role,
+                            public_name=person.public_name)
+            for person in people
+        )  # fmt: skip
+        record_event(copy, actor=by, action=Action.PROPOSED,
+                     note=_("Proposed again from a %(status)s copy (“%(title)s”).")
+                     % {"status": str(highlight.get_status_display()).lower(),
+                        "title": highlight.title})  # fmt: skip
+    return copy
+
+
+@transaction.atomic
 def highlight_people_add(
     *, highlight: Highlight, by: User, users: Sequence[User]
 ) -> list[HighlightPerson]:
@@ -346,7 +412,7 @@ def highlight_people_add(
 
 
 @transaction.atomic
-def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
+def highlight_publish(*, highlight: Highlight, by: User, version: str | None = None) -> Highlight:
     """Publish an approved highlight: it appears on the public page, the feeds and
     its share image from now on, at the address of its title: published again
     with a new title, it moves there and its old address redirects
@@ -355,10 +421,12 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
     Comms only (PermissionDenied). ValidationError unless approved, every person
     named has an approval whose fingerprint matches the current content, the
     title and text name nobody who was not asked (someone may have joined since),
-    and the win can still be public.
+    and the win can still be public; or a stale `version` (code "stale"), so
+    a second press of "Publish" does nothing.
     """
     require_comms(by, _("Only communications staff can publish highlights."))
     locked(highlight)
+    refuse_stale(highlight, version)
     refuse_unless(
         highlight, Status.APPROVED,
         message=_("Only an approved highlight can be published; this one is %(status)s."),
@@ -394,13 +462,15 @@ def highlight_publish(*, highlight: Highlight, by: User) -> Highlight:
 # Withdraw: the people named, comms, or the win stops being public
 # --------------------------------------------------------------------------
 @transaction.atomic
-def highlight_withdraw(*, highlight: Highlight, by: User, reason: str = "") -> Highlight:
+def highlight_withdraw(
+    *, highlight: Highlight, by: User, reason: str = "", version: str | None = None
+) -> Highlight:
     """Withdraw a highlight at once, wherever it is shown.
 
     A person it names withdraws their consent (their request or approval is
     marked withdrawn), at any time and in any open state; comms staff may
     withdraw (unpublish) it too. Anyone else gets PermissionDenied;
-    ValidationError when it is already withdrawn or declined.
+    ValidationError when it is already withdrawn or declined, or `version` is stale.
     """
     if by is None or not (by.is_authenticated and by.is_active):
         raise PermissionDenied(_("Only the people named or communications staff can withdraw it."))
@@ -412,6 +482,7 @@ def highlight_withdraw(*, highlight: Highlight, by: User, reason: str = "") -> H
         highlight, *Highlight.OPEN_STATUSES,
         message=_("This highlight is already %(status)s."),
     )  # fmt: skip
+    refuse_stale(highlight, version)
     _withdraw(highlight, by=by, named=named, reason=reason)
     return highlight
 

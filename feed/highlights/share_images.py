@@ -226,6 +226,17 @@ def share_image_png(highlight: Highlight, *, people: Sequence[str] = ()) -> byte
     return png
 
 
+def share_image_draft_png(highlight: Highlight, *, title: str, people: Sequence[str]) -> bytes:
+    """The card `highlight` would have with `title` and `people`, drawn for comms'
+    preview and never cached: the cache is keyed by version, not by draft text."""
+    return draw_share_image(
+        title=title,
+        image=_open_image(highlight),
+        organisation=settings.ORGANISATION_NAME,
+        people=people,
+    )
+
+
 def _open_image(highlight: Highlight) -> Image.Image | None:
     if not highlight.image:
         return None

@@ -42,6 +42,23 @@ def locked(highlight: Highlight) -> Highlight:
     return highlight
 
 
+def highlight_version(highlight: Highlight) -> str:
+    """The version a form was built from: `updated_at` in microseconds. Every
+    transition and edit moves it, so a form carries it back (`refuse_stale`)."""
+    return str(int(highlight.updated_at.timestamp() * 1_000_000))
+
+
+def refuse_stale(highlight: Highlight, version: str | None) -> None:
+    """ValidationError (code "stale") when `version` is given and the locked
+    `highlight` is no longer at it: the request was built from an older version,
+    or it is the same request again (a double submit). None checks nothing."""
+    if version is not None and version != highlight_version(highlight):
+        raise ValidationError(
+            _("This highlight changed since this page was opened: look at it as it is now."),
+            code="stale",
+        )
+
+
 def record_event(
     highlight: Highlight, *, actor: User | None, action: str, before: str = "", note: str = ""
 ) -> HighlightEvent:

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from feed.wins import services
 from feed.wins.access import is_moderator
 from feed.wins.models import Comment, Report, Tag, Win
+from feed.wins.tags import tag_key, tags_merge
 from wins_net.admin import MissingIs404
 
 
@@ -27,6 +29,46 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "is_value", "description"]
     list_filter = ["is_value"]
     search_fields = ["name", "description"]
+    actions = ["merge"]
+
+    @admin.action(description=_("Merge into one tag"), permissions=["change"])
+    def merge(self, request: HttpRequest, queryset: QuerySet[Tag]) -> TemplateResponse | None:
+        """Merge the chosen tags (e.g. "Python", "python", "Pythón") into the one
+        picked on a confirmation page: their wins move over (`tags_merge`)."""
+        tags = list(queryset.annotate(win_total=Count("wins")).order_by("name"))
+        if len(tags) < 2:
+            self.message_user(request, _("Choose at least two tags to merge."), messages.ERROR)
+            return None
+        into_id = request.POST.get("into", "")
+        into = next((tag for tag in tags if str(tag.pk) == into_id), None)
+        if request.POST.get("confirmed") and into is not None:
+            moved = tags_merge(into=into, tags=tags)
+            self.message_user(
+                request,
+                ngettext(
+                    "Merged into %(tag)s; %(count)d win moved.",
+                    "Merged into %(tag)s; %(count)d wins moved.",
+                    moved,
+                )
+                % {"tag": into, "count": moved},
+                messages.SUCCESS,
+            )
+            return None
+        suggested = max(tags, key=lambda tag: (tag.is_value, tag.win_total))
+        return TemplateResponse(
+            request,
+            "admin/feed/tag/merge_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge tags"),
+                "opts": self.model._meta,
+                "tags": tags,
+                "suggested": suggested,
+                # Tags that differ by more than case and accents: merged only on purpose.
+                "differ": len({tag_key(tag.name) for tag in tags}) > 1,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(Win)

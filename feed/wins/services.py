@@ -37,6 +37,7 @@ from feed.wins.models import HIDDEN_REASON_MAX_LENGTH, Comment, Credit, Reaction
 from feed.wins.photos import photo_files
 from feed.wins.revisions import revision_raise
 from feed.wins.search import win_search_vector_update
+from feed.wins.tags import tag_key
 from feed.wins.text import handle_for, parse_hashtags, parse_mentions, render_body
 from wins_net.celery import task_named
 from wins_net.files import files_delete, files_removed_on_error
@@ -50,12 +51,22 @@ WIN_IMAGE_PROCESS_TASK = "feed.win_image_process"
 # Tags and mentions
 # --------------------------------------------------------------------------
 def tags_for(*, names: Iterable[str]) -> list[Tag]:
-    """The tags named (case-insensitively), created when new. Keeps the first spelling."""
+    """The tags named, created when new. A name matches an existing tag whatever
+    its case and accents (`feed.wins.tags.tag_key`): "Pythón" is #Python when
+    that exists. Keeps the first spelling."""
+    wanted = [n.strip().lstrip("#") for n in names if n.strip().lstrip("#")]
+    if not wanted:
+        return []
+    existing: dict[str, Tag] = {}
+    for tag in Tag.objects.all():  # a few hundred at most: one query
+        existing.setdefault(tag_key(tag.name), tag)
     tags: list[Tag] = []
-    for name in dict.fromkeys(n.strip().lstrip("#") for n in names if n.strip().lstrip("#")):
-        tag = Tag.objects.filter(name__iexact=name).first()
+    for name in wanted:
+        key = tag_key(name)
+        tag = existing.get(key)
         if tag is None:
             tag, _created = Tag.objects.get_or_create(name=name[:50])
+            existing[key] = tag
         if tag not in tags:
             tags.append(tag)
     return tags
