@@ -8,7 +8,7 @@ The ideas (`ideas_es`, `ideas_en`) name them through the constants below;
 from __future__ import annotations
 
 from feed.wins.models import Tag
-from feed.wins.services import tags_for
+from feed.wins.tags import tags_for
 
 # (name, description in both languages). One name per value, in the language
 # the company coined it in; the description says it in both.

@@ -50,7 +50,8 @@ from feed.demo.values import ensure_values
 from feed.notifications.services import notifications_muted
 from feed.wins.models import Comment, Credit, Reaction, Tag, Win
 from feed.wins.search import win_search_vector_update
-from feed.wins.services import tags_for, win_create, win_update
+from feed.wins.services import win_create, win_update
+from feed.wins.tags import tags_for
 from feed.wins.text import parse_hashtags, render_body
 
 DEFAULT_WINS = 160

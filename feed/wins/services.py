@@ -33,11 +33,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from feed.wins import events, models
 from feed.wins.access import is_moderator
-from feed.wins.models import HIDDEN_REASON_MAX_LENGTH, Comment, Credit, Reaction, Report, Tag, Win
+from feed.wins.models import HIDDEN_REASON_MAX_LENGTH, Comment, Credit, Reaction, Report, Win
 from feed.wins.photos import photo_files
 from feed.wins.revisions import revision_raise
 from feed.wins.search import win_search_vector_update
-from feed.wins.tags import tag_key
+from feed.wins.tags import tags_for
 from feed.wins.text import handle_for, parse_hashtags, parse_mentions, render_body
 from wins_net.celery import task_named
 from wins_net.files import files_delete, files_removed_on_error
@@ -48,30 +48,8 @@ WIN_IMAGE_PROCESS_TASK = "feed.win_image_process"
 
 
 # --------------------------------------------------------------------------
-# Tags and mentions
+# Mentions
 # --------------------------------------------------------------------------
-def tags_for(*, names: Iterable[str]) -> list[Tag]:
-    """The tags named, created when new. A name matches an existing tag whatever
-    its case and accents (`feed.wins.tags.tag_key`): "Pythón" is #Python when
-    that exists. Keeps the first spelling."""
-    wanted = [n.strip().lstrip("#") for n in names if n.strip().lstrip("#")]
-    if not wanted:
-        return []
-    existing: dict[str, Tag] = {}
-    for tag in Tag.objects.all():  # a few hundred at most: one query
-        existing.setdefault(tag_key(tag.name), tag)
-    tags: list[Tag] = []
-    for name in wanted:
-        key = tag_key(name)
-        tag = existing.get(key)
-        if tag is None:
-            tag, _created = Tag.objects.get_or_create(name=name[:50])
-            existing[key] = tag
-        if tag not in tags:
-            tags.append(tag)
-    return tags
-
-
 def people_mentioned(*, text: str, exclude: User | None = None) -> list[User]:
     """Active people whose handle appears as an `@mention` in `text`, in order."""
     handles = parse_mentions(text)
@@ -136,13 +114,26 @@ def win_create(
         team_id=author.team_id,
         image_alt=image_alt.strip(),
     )
+    _win_save(win, image=(image, thumbnail, image_source), tag_names=tag_names, credited=credited)
+    return win
+
+
+def _win_save(
+    win: Win,
+    *,
+    image: tuple[ContentFile | None, ContentFile | None, ContentFile | None],
+    tag_names: Sequence[str],
+    credited: Sequence[User],
+) -> None:
+    """Attach the photo (display, thumbnail, source), save, set tags and credits,
+    and index the text; files written are deleted again if anything fails."""
+    display, thumbnail, source = image
     with files_removed_on_error() as stored:
-        _attach_image(win, stored, image=image, thumbnail=thumbnail, source=image_source)
+        _attach_image(win, stored, image=display, thumbnail=thumbnail, source=source)
         win.full_clean(exclude=["image", "thumbnail"])
         win.save()
         _set_tags_and_credits(win=win, tag_names=tag_names, credited=credited)
         win_search_vector_update(win.pk)
-    return win
 
 
 def _store(file: FieldFile, content: ContentFile, stored: list[tuple[Storage, str]]) -> None:
@@ -269,13 +260,8 @@ def win_update(
             win.image_alt = ""
     else:
         replaced = []
-    with files_removed_on_error() as stored:
-        _attach_image(win, stored, image=image, thumbnail=thumbnail, source=image_source)
-        win.full_clean(exclude=["image", "thumbnail"])
-        win.save()
-        _set_tags_and_credits(win=win, tag_names=tag_names, credited=credited)
-        win_search_vector_update(win.pk)
-        revision_raise(win_ids=[win.pk])
+    _win_save(win, image=(image, thumbnail, image_source), tag_names=tag_names, credited=credited)
+    revision_raise(win_ids=[win.pk])
     if replaced:
         transaction.on_commit(partial(files_delete, storage, replaced), robust=True)
     return win

@@ -3,7 +3,7 @@ Tags are one per topic, whatever the spelling: "Python", "python" and "Pythón"
 are one tag.
 
 `tag_key` is the folded form two spellings share (case and accents ignored);
-`feed.wins.services.tags_for` reuses the tag whose key matches a new name, and
+`tags_for` reuses the tag whose key matches a new name, and
 `tags_merge` folds the near-duplicates made before that into one (the admin's
 "Merge tags" action).
 """
@@ -11,7 +11,7 @@ are one tag.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -54,3 +54,25 @@ def tags_merge(*, into: Tag, tags: Sequence[Tag]) -> int:
         into.is_value = True
         into.save(update_fields=["is_value"])
     return len(win_ids)
+
+
+def tags_for(*, names: Iterable[str]) -> list[Tag]:
+    """The tags named, created when new. A name matches an existing tag whatever
+    its case and accents (`tag_key`): "Pythón" is #Python when
+    that exists. Keeps the first spelling."""
+    wanted = [n.strip().lstrip("#") for n in names if n.strip().lstrip("#")]
+    if not wanted:
+        return []
+    existing: dict[str, Tag] = {}
+    for tag in Tag.objects.all():  # a few hundred at most: one query
+        existing.setdefault(tag_key(tag.name), tag)
+    tags: list[Tag] = []
+    for name in wanted:
+        key = tag_key(name)
+        tag = existing.get(key)
+        if tag is None:
+            tag, _created = Tag.objects.get_or_create(name=name[:50])
+            existing[key] = tag
+        if tag not in tags:
+            tags.append(tag)
+    return tags
