@@ -3,11 +3,15 @@ typed lost, and no step taken twice for one version."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from feed.highlights import services as highlights
+from feed.highlights.consents import consent_answer, consent_request
 from feed.highlights.models import Consent, Highlight, HighlightEvent
 from feed.highlights.transitions import highlight_version
 from tests.factories import UserFactory, WinFactory
@@ -207,7 +211,7 @@ def test_an_invalid_form_comes_back_with_the_text(comms_client, draft):
 
 def test_publish_is_the_primary_action_once_approved(comms_client, approved):
     page = comms_client.get(editor_url(approved)).content.decode()
-    assert 'value="publish" class="button button-primary"' in page
+    assert re.search(r'value="publish"\s+class="button button-primary"', page)
     data = story_data(approved, action="publish")
     response = comms_client.post(editor_url(approved), data)
     assert response.status_code == 302
@@ -301,3 +305,40 @@ def test_services_refuse_a_stale_version(approved, comms):
     highlights.highlight_publish(highlight=approved, by=comms, version=old)
     with pytest.raises(Exception, match="changed since"):
         highlights.highlight_withdraw(highlight=approved, by=comms, version=old)
+
+
+def test_each_person_s_answer_and_message_show_beside_the_draft(comms_client, awaiting, author):
+    consent = Consent.objects.get(highlight=awaiting, person=author, answer="pending")
+    consent_answer(consent=consent, person=author, approve=False, message="Prefiero sin foto")
+    page = comms_client.get(editor_url(awaiting)).content.decode()
+    assert "Declined" in page
+    assert "Prefiero sin foto" in page
+
+
+def test_consent_request_refuses_a_stale_version(draft, comms):
+    old = highlight_version(draft)
+    highlights.highlight_update(
+        highlight=draft, by=comms, title="Nuevo", text=draft.text,
+        image_choice="none", image_alt="", version=old,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        consent_request(highlight=draft, by=comms, version=old)
+    assert refused.value.code == "stale"
+    with pytest.raises(ValidationError):
+        highlights.highlight_update(
+            highlight=draft, by=comms, title="Otro", text=draft.text,
+            image_choice="none", image_alt="", version=old,
+        )  # fmt: skip
+    draft.refresh_from_db()
+    assert (draft.status, draft.title) == ("draft", "Nuevo")
+    assert not Consent.objects.filter(highlight=draft).exists()
+
+
+def test_the_workspace_keeps_one_query_budget(comms_client, comms, django_assert_max_num_queries):
+    for n in range(6):
+        win = WinFactory(body=f"Win number {n}")
+        if n % 2:
+            highlights.highlight_propose(win=win, by=comms)
+    with django_assert_max_num_queries(20):
+        response = comms_client.get(reverse("comms:workspace"))
+    assert response.status_code == 200
