@@ -36,6 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from feed.notifications import selectors
+from feed.notifications.access import access_notification
 from feed.notifications.forms import PreferencesForm
 from feed.notifications.kinds import is_summary, preference_label
 from feed.notifications.models import Email
@@ -124,9 +125,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     win the reader may no longer see, or no such id: 404. A line that leads
     nowhere (any more) goes back to its place in the list.
     """
-    notification = selectors.notification_one(user=request.user, pk=pk) if pk <= _MAX_ID else None
-    if notification is None:
-        raise Http404
+    notification = access_notification(user=request.user, pk=pk)
     notifications_mark_read(user=request.user, ids=[notification.pk])
     forget_unread(request)
     target = notification.url
