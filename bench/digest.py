@@ -16,7 +16,7 @@ tests. About a minute the first time (seeding), less after.
 3. The real path, as beat runs it on Monday 23 November 2026 at 16:00 UTC:
    `feed.notifications.digests.digests_plan` plans every manager in chunks and
    records the rows; each chunk's rows are handed over in batches of
-   `delivery.BATCH_SIZE` to `notifications.emails_send`, run in this process
+   `ledger.BATCH_SIZE` to `feed.notifications.tasks.emails_send`, run in this process
    (Celery eager), which claims each row, builds the digest (`digest_build`,
    rendered in the manager's language) and sends it over one SMTP connection
    per batch.
