@@ -111,7 +111,9 @@ def test_comms_workflow(
     sign_in(author_page, EMPLOYEE)
     author_page.goto(f"{live_server.url}/wins/consent/{consent.pk}/")
     author_page.get_by_role("button", name="Approve").click()
-    expect(author_page.locator("body")).to_contain_text("you approved this story")
+    expect(author_page.locator("body")).to_contain_text(
+        "Comms will publish it once everyone named has agreed"
+    )
     author_context.close()
 
     # Publish: the primary action once everyone approved.

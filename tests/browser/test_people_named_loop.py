@@ -14,6 +14,7 @@ from feed.highlights.consents import consent_request
 from feed.highlights.services import highlight_propose
 from feed.notifications.models import Notification
 from feed.wins.services import win_create
+from tests.factories import comms_user
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,9 @@ WIN_TEXT = "Answered all forty tickets of the weekend backlog with @manager"
 @pytest.fixture
 def asked(demo_people):
     employee = User.objects.get(email="employee@example.com")
-    comms = User.objects.get(email="comms@example.com")
+    # A browser test's flush can take the Communications group with it: a curator
+    # made by the factory brings it back, as the other browser tests do.
+    comms = comms_user(name="Carmen Curator")
     win = win_create(author=employee, body=WIN_TEXT)
     highlight = highlight_propose(win=win, by=comms)
     consent_request(highlight=highlight, by=comms)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from feed.highlights import services as highlights
@@ -58,3 +60,9 @@ def approved(awaiting, author, credited):
 @pytest.fixture
 def published(approved, comms):
     return highlights.highlight_publish(highlight=approved, by=comms)
+
+
+def lines_lead_to(client, page: str) -> list[str]:
+    """Where each line of a notifications page leads: every line is one link to
+    `notifications:open`, which marks it read and redirects to its target."""
+    return [client.get(path).url for path in re.findall(r'href="(/notifications/\d+/)"', page)]

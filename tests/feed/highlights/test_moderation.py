@@ -32,7 +32,7 @@ from feed.wins.access import COMMS_GROUP
 from feed.wins.models import Comment, Report, Win
 from feed.wins.photos import photo_files
 from tests.factories import CommentFactory, UserFactory, comms_user, moderator_user
-from tests.feed.highlights.conftest import consent_of
+from tests.feed.highlights.conftest import consent_of, lines_lead_to
 
 pytestmark = pytest.mark.django_db
 
@@ -265,16 +265,19 @@ def test_people_named_read_it_in_the_bell_and_reach_their_consent_page(
     client.force_login(credited)
     page = client.get(reverse("notifications:list")).content.decode()
     assert f"“{TITLE}” is no longer public: moderators took its win down" in text_of(page)
-    consent = story.consents.filter(person=credited).latest("asked_at")
-    assert reverse("feed:consent", kwargs={"consent_id": consent.pk}) in page
     assert client.get(story.win.get_absolute_url()).status_code == 404
     bell = client.get(reverse("feed:home")).content.decode()
-    assert "Notifications, 1 unread" in bell
+    # The link sent when the story was published, and this line.
+    assert "Notifications, 2 unread" in bell
+    consent = story.consents.filter(person=credited).latest("asked_at")
+    assert reverse("feed:consent", kwargs={"consent_id": consent.pk}) in lines_lead_to(client, page)
 
     client.force_login(comms)
     page = client.get(reverse("notifications:list")).content.decode()
     assert "moderators took its win down" in text_of(page)
-    assert reverse("admin:feed_highlight_change", args=[story.pk]) not in page
+    assert reverse("admin:feed_highlight_change", args=[story.pk]) not in lines_lead_to(
+        client, page
+    )
 
 
 def test_comms_reach_the_story_of_a_deleted_win_in_the_admin(client, story, author, comms):
@@ -282,7 +285,7 @@ def test_comms_reach_the_story_of_a_deleted_win_in_the_admin(client, story, auth
     client.force_login(comms)
     page = client.get(reverse("notifications:list")).content.decode()
     admin_page = reverse("admin:feed_highlight_change", args=[story.pk])
-    assert admin_page in page
+    assert admin_page in lines_lead_to(client, page)
     assert "Ana García took the win back" in text_of(page)
 
 
