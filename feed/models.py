@@ -1,7 +1,7 @@
 """
 The models of the feed app, for Django to find. Each domain keeps its own:
 
-- `feed.wins.models`: wins, tags, credits, reactions, comments, reports;
+- `feed.wins.models`: wins, tags, credits, reactions, comments, reports, pending uploads;
 - `feed.highlights.models`: highlights, the people they name, consents, events, views;
 - `feed.notifications.models`: in-app notifications and the email ledger.
 
@@ -26,6 +26,7 @@ from feed.notifications.models import (  # noqa: F401
 from feed.wins.models import (  # noqa: F401
     Comment,
     Credit,
+    PendingUpload,
     Reaction,
     Report,
     Tag,

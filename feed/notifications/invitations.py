@@ -1,8 +1,9 @@
 """
 Invitations to join, sent through the email ledger like every other email.
 
-`import_people` (`accounts.services.people_import`) calls `invitations_record`
-inside its transaction for the people it created: one `Email` row per person,
+`import_people` (`accounts.services.people_import`) announces the people it
+created (`accounts.events.people_added`) inside its transaction, and
+`feed.notifications.handlers` calls `invitations_record`: one `Email` row per person,
 kind `invitation`, period `joining`, so the unique rule of the ledger makes a
 second invitation impossible, whatever runs twice. The ledger hands the rows to
 workers after the commit (or the sweep does, when the broker was down) and sends
